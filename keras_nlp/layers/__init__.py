@@ -13,3 +13,10 @@
 # limitations under the License.
 
 """Modeling layers for Transformer encoders (keras and keras.ops only)."""
+
+from keras_nlp.layers.gelu_approximate import gelu_approximate
+from keras_nlp.layers.masked_lm import MaskedLM
+from keras_nlp.layers.on_device_embedding import OnDeviceEmbedding
+from keras_nlp.layers.position_embedding import PositionEmbedding
+from keras_nlp.layers.self_attention_mask import SelfAttentionMask
+from keras_nlp.layers.transformer_encoder import TransformerEncoder

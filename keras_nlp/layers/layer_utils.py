@@ -1,0 +1,95 @@
+# Copyright 2026 The keras_nlp Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     https://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Argument checks and Keras object lookups shared by layers and encoders."""
+
+import keras
+import numpy as np
+
+
+def check_positive_int(name, value):
+    """Raises a `ValueError` unless `value` is a positive integer."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer))
+        or value < 1
+    ):
+        raise ValueError(
+            f"`{name}` must be a positive integer. "
+            f"Received: {name}={value!r}. Pass an int of at least 1."
+        )
+
+
+def check_rate(name, value):
+    """Raises a `ValueError` unless `value` is a dropout rate in [0, 1)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.floating))
+        or not 0 <= value < 1
+    ):
+        raise ValueError(
+            f"`{name}` must be a dropout rate in [0, 1). "
+            f"Received: {name}={value!r}. Pass a float such as 0.1, or 0.0 "
+            "for no dropout."
+        )
+
+
+def get_keras_object(getter, kind, name, value):
+    """`getter(value)` (e.g. `keras.initializers.get`), with a clear error.
+
+    Args:
+        getter: a Keras `get` function, such as `keras.initializers.get`.
+        kind: str, what is looked up, such as `"initializer"`.
+        name: str, the argument's name, for the message.
+        value: the identifier the user passed.
+    """
+    try:
+        return getter(value)
+    except (ValueError, TypeError) as error:
+        raise ValueError(
+            f"`{name}` could not be interpreted as a Keras {kind}. Expected "
+            f"the name of a built-in Keras {kind}, a {kind} instance or its "
+            f"serialized config. Received: {name}={value!r}. Check the "
+            f"spelling against the `keras.{kind}s` module."
+        ) from error
+
+
+def get_activation(name, identifier):
+    """Resolves built-in and registered (`"package>name"`) activations.
+
+    `keras.activations.get` only knows Keras' own names; registered names
+    such as `"keras_nlp>gelu_approximate"` need `keras.activations.deserialize`.
+    """
+    activation = None
+    try:
+        if isinstance(identifier, str) and ">" in identifier:
+            activation = keras.activations.deserialize(identifier)
+        else:
+            activation = keras.activations.get(identifier)
+    except (ValueError, TypeError):
+        pass
+    if not callable(activation):
+        raise ValueError(
+            f"`{name}` could not be interpreted as an activation. Expected "
+            'the name of a Keras activation (such as "gelu" or "relu"), a '
+            'registered name (such as "keras_nlp>gelu_approximate"), a '
+            f"callable or None. Received: {name}={identifier!r}. Check the "
+            "spelling against the `keras.activations` module."
+        )
+    return activation
+
+
+def clone_initializer(initializer):
+    """A fresh copy, so that no two weights share an initializer's seed."""
+    return initializer.__class__.from_config(initializer.get_config())

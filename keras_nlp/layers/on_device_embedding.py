@@ -1,0 +1,164 @@
+# Copyright 2026 The keras_nlp Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     https://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Token embedding lookup by gather or by one-hot matmul."""
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_nlp.layers import layer_utils
+
+
+@keras.saving.register_keras_serializable(package="keras_nlp")
+class OnDeviceEmbedding(keras.layers.Layer):
+    """Maps integer token ids to learned embedding vectors.
+
+    This is the token (and token type) embedding of BERT-family encoders.
+    Each id selects one row of a `(vocab_size, embedding_width)` table. By
+    default the row is read with a gather (`keras.ops.take`). With
+    `use_one_hot=True` the ids are turned into one-hot vectors and multiplied
+    with the table instead: this is often faster on TPUs for small
+    vocabularies (such as the token type vocabulary), at the cost of memory
+    proportional to `vocab_size`. Both paths give the same result.
+
+    Ids must lie in `[0, vocab_size)`. The layer makes no decisions on tensor
+    values, so out-of-range ids are not checked: what they return depends on
+    the lookup path, backend and device. The layer does not produce a Keras
+    mask. The output is in the layer's compute dtype, so it follows a mixed
+    precision policy.
+
+    Reference:
+    - [Devlin et al., 2019](https://arxiv.org/abs/1810.04805), BERT:
+      Pre-training of Deep Bidirectional Transformers for Language
+      Understanding.
+
+    Args:
+        vocab_size: int. The number of distinct ids, the number of rows of
+            the table.
+        embedding_width: int. The size of each embedding vector.
+        initializer: str or `keras.initializers.Initializer`. Initializer of
+            the table. Defaults to `"glorot_uniform"`.
+        use_one_hot: bool. Whether to look ids up by a one-hot matmul instead
+            of a gather. Defaults to `False`.
+        scale_factor: float, optional. If set, the embeddings are multiplied
+            by this value (e.g. `embedding_width ** 0.5`). Defaults to `None`
+            (no scaling).
+        **kwargs: Base layer arguments, such as `name` and `dtype`.
+
+    Call arguments:
+        inputs: integer tensor of token ids, of any rank.
+
+    Input shape:
+        Any integer shape, typically `(batch_size, sequence_length)`.
+
+    Output shape:
+        The input shape plus one axis: typically
+        `(batch_size, sequence_length, embedding_width)`.
+
+    Example:
+
+    ```python
+    layer = keras_nlp.layers.OnDeviceEmbedding(vocab_size=10, embedding_width=4)
+    token_ids = np.array([[1, 2, 3], [4, 5, 0]], dtype="int32")
+    embeddings = layer(token_ids)  # Shape (2, 3, 4).
+    table = keras.ops.convert_to_numpy(layer.embeddings)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(embeddings), table[token_ids]
+    )
+    ```
+    """
+
+    def __init__(
+        self,
+        vocab_size,
+        embedding_width,
+        initializer="glorot_uniform",
+        use_one_hot=False,
+        scale_factor=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        layer_utils.check_positive_int("vocab_size", vocab_size)
+        layer_utils.check_positive_int("embedding_width", embedding_width)
+        if scale_factor is not None and not isinstance(
+            scale_factor, (int, float, np.number)
+        ):
+            raise ValueError(
+                "`scale_factor` must be a number or `None` (no scaling). "
+                f"Received: scale_factor={scale_factor!r}"
+            )
+        initializer = layer_utils.get_keras_object(
+            keras.initializers.get, "initializer", "initializer", initializer
+        )
+        self.vocab_size = int(vocab_size)
+        self.embedding_width = int(embedding_width)
+        self.initializer = initializer
+        self.use_one_hot = bool(use_one_hot)
+        self.scale_factor = (
+            None if scale_factor is None else float(scale_factor)
+        )
+
+    def build(self, inputs_shape):
+        self.embeddings = self.add_weight(
+            name="embeddings",
+            shape=(self.vocab_size, self.embedding_width),
+            initializer=self.initializer,
+        )
+
+    def call(self, inputs):
+        self._check_inputs_dtype(inputs.dtype)
+        table = ops.cast(self.embeddings, self.compute_dtype)
+        if self.use_one_hot:
+            one_hot = ops.one_hot(
+                inputs, self.vocab_size, dtype=self.compute_dtype
+            )
+            outputs = ops.matmul(one_hot, table)
+        else:
+            outputs = ops.take(table, inputs, axis=0)
+        if self.scale_factor is not None:
+            outputs = outputs * ops.cast(self.scale_factor, self.compute_dtype)
+        return outputs
+
+    def compute_output_shape(self, inputs_shape):
+        return tuple(inputs_shape) + (self.embedding_width,)
+
+    def compute_output_spec(self, inputs):
+        # Symbolic calls skip `call()`: check the dtype here as well.
+        self._check_inputs_dtype(inputs.dtype)
+        return keras.KerasTensor(
+            self.compute_output_shape(inputs.shape), dtype=self.compute_dtype
+        )
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "vocab_size": self.vocab_size,
+                "embedding_width": self.embedding_width,
+                "initializer": keras.initializers.serialize(self.initializer),
+                "use_one_hot": self.use_one_hot,
+                "scale_factor": self.scale_factor,
+            }
+        )
+        return config
+
+    def _check_inputs_dtype(self, dtype):
+        dtype = keras.backend.standardize_dtype(dtype)
+        if "int" not in dtype:
+            raise ValueError(
+                "`inputs` to `OnDeviceEmbedding` must be integer token ids. "
+                f"Received: inputs.dtype={dtype}. Cast the ids to an integer "
+                "dtype such as `'int32'`."
+            )

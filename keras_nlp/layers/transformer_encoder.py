@@ -1,0 +1,608 @@
+# Copyright 2026 The keras_nlp Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     https://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""The Transformer encoder block: self-attention plus feed-forward network."""
+
+import math
+
+import keras
+from keras import ops
+
+from keras_nlp.layers import layer_utils
+
+# Score given to masked-out keys before the softmax. Far below any real
+# score, yet finite in float16 (whose largest magnitude is 65504).
+_LARGE_NEGATIVE = -3.0e4
+
+
+@keras.saving.register_keras_serializable(package="keras_nlp")
+class TransformerEncoder(keras.layers.Layer):
+    """One Transformer encoder block: self-attention and feed-forward.
+
+    This is the layer that BERT and ALBERT stack (or, for ALBERT, apply
+    repeatedly) to encode a sequence. It runs multi-head scaled dot-product
+    self-attention over the sequence, then a two-layer position-wise
+    feed-forward network, each wrapped in a residual connection and a layer
+    normalization. By default the normalization follows each residual sum
+    ("post-norm", as in BERT):
+
+    ```
+    x = self_attention_layer_norm(inputs + dropout(attention(inputs)))
+    outputs = output_layer_norm(x + dropout(ffn(x)))
+    ```
+
+    With `norm_first=True` it precedes each sublayer instead ("pre-norm"):
+    `x = inputs + dropout(attention(self_attention_layer_norm(inputs)))`,
+    `outputs = x + dropout(ffn(output_layer_norm(x)))`. The feed-forward
+    network is `output_dense(inner_dropout(inner_activation(
+    intermediate_dense(x))))`.
+
+    The hidden size is the last dimension of the input and must be
+    divisible by `num_attention_heads`; each head has size
+    `hidden_size // num_attention_heads`. The weights are created on the
+    first call, and later calls of the same instance reuse them, which is
+    how ALBERT shares one block across its depth. The public sublayers
+    `query_dense`, `key_dense`, `value_dense`, `attention_output_dense`,
+    `self_attention_layer_norm`, `intermediate_dense`, `output_dense` and
+    `output_layer_norm` hold the weights under those names.
+
+    Masking: the optional `attention_mask` of shape
+    `(batch_size, sequence_length, sequence_length)` says which keys
+    (last axis) each query (middle axis) may attend to, 1 (or any nonzero
+    value) for allowed and 0 for masked. Build it from a padding mask with
+    `keras_nlp.layers.SelfAttentionMask`. Masked keys get no attention
+    weight, so the outputs at the other positions do not depend on the
+    values of padded tokens. Without a mask every position attends to every
+    position. The layer does not consume Keras' implicit masks.
+
+    Under a mixed precision policy (`"mixed_float16"`, `"mixed_bfloat16"`)
+    the matrix multiplications run in the compute dtype while the softmax
+    and the layer normalizations compute in float32; the output has the
+    compute dtype.
+
+    Reference:
+    - [Vaswani et al., 2017](https://arxiv.org/abs/1706.03762)
+    - [Devlin et al., 2019](https://arxiv.org/abs/1810.04805)
+
+    Args:
+        num_attention_heads: int. The number of attention heads. Must divide
+            the hidden size of the input.
+        inner_dim: int. The output size of the first dense layer of the
+            feed-forward network.
+        inner_activation: The activation of the first dense layer of the
+            feed-forward network: a name (`"relu"`, or a registered name
+            such as `"keras_nlp>gelu_approximate"`, the tanh approximation
+            of the original BERT) or a callable. Defaults to `"gelu"` (the
+            exact GELU).
+        output_range: int or `None`. If set, only the first `output_range`
+            positions are computed and returned (they still attend to the
+            whole sequence). BERT uses `output_range=1` in its last layer
+            when only the `[CLS]` output is needed. Defaults to `None` (all
+            positions).
+        kernel_initializer: Initializer for the kernels of the dense
+            layers. Defaults to `"glorot_uniform"`.
+        bias_initializer: Initializer for the biases of the dense layers.
+            Defaults to `"zeros"`.
+        kernel_regularizer: Regularizer for the kernels of all dense layers.
+            Defaults to `None`.
+        bias_regularizer: Regularizer for the biases of all dense layers.
+            Defaults to `None`.
+        activity_regularizer: Regularizer for the output of the layer.
+            Defaults to `None`.
+        kernel_constraint: Constraint for the kernels of all dense layers.
+            Defaults to `None`.
+        bias_constraint: Constraint for the biases of all dense layers.
+            Defaults to `None`.
+        use_bias: bool. Whether the query, key, value and attention output
+            projections have biases (the feed-forward layers always do).
+            Defaults to `True`.
+        norm_first: bool. Whether to normalize the inputs of the attention
+            and feed-forward sublayers (pre-norm) instead of their residual
+            sums (post-norm, as BERT). Defaults to `False`.
+        norm_epsilon: float. The epsilon of both layer normalizations.
+            Defaults to `1e-12`.
+        output_dropout: float in `[0, 1)`. The dropout rate applied to the
+            output of the attention and of the feed-forward network, before
+            each residual sum. Defaults to `0.0`.
+        attention_dropout: float in `[0, 1)`. The dropout rate applied to
+            the attention probabilities. Defaults to `0.0`.
+        inner_dropout: float in `[0, 1)`. The dropout rate applied after
+            `inner_activation`. Defaults to `0.0`.
+        attention_initializer: Initializer for the kernels of the query,
+            key, value and attention output projections. Defaults to `None`,
+            which uses `kernel_initializer`.
+        **kwargs: Base layer arguments, such as `name` and `dtype`.
+
+    Call arguments:
+        inputs: The sequence, a tensor of shape
+            `(batch_size, sequence_length, hidden_size)`, or a list
+            `[inputs, attention_mask]`.
+        attention_mask: Optional tensor of shape
+            `(batch_size, sequence_length, sequence_length)`, 1 where a
+            query may attend to a key and 0 where it may not. Pass it here
+            or in the `inputs` list, not both. Defaults to `None` (no
+            masking).
+        training: bool. Whether dropout is active. Defaults to `None`, which
+            follows the Keras training phase.
+
+    Input shape:
+        `(batch_size, sequence_length, hidden_size)`, and optionally the
+        attention mask `(batch_size, sequence_length, sequence_length)`.
+
+    Output shape:
+        `(batch_size, sequence_length, hidden_size)`, or
+        `(batch_size, min(output_range, sequence_length), hidden_size)` if
+        `output_range` is set.
+
+    Example:
+
+    ```python
+    embeddings = np.random.uniform(size=(2, 4, 8)).astype("float32")
+    input_mask = np.array([[1, 1, 1, 0], [1, 1, 0, 0]])
+    attention_mask = keras_nlp.layers.SelfAttentionMask()(
+        [embeddings, input_mask]
+    )
+    encoder = keras_nlp.layers.TransformerEncoder(
+        num_attention_heads=2, inner_dim=16
+    )
+    outputs = encoder([embeddings, attention_mask])  # (2, 4, 8)
+
+    # ALBERT-style sharing: one block applied three times, one set of
+    # weights.
+    shared = keras_nlp.layers.TransformerEncoder(2, 16, norm_first=True)
+    x = embeddings
+    for _ in range(3):
+        x = shared(x, attention_mask=attention_mask)
+
+    # Only the first position, as BERT's last layer for the [CLS] output.
+    cls_encoder = keras_nlp.layers.TransformerEncoder(2, 16, output_range=1)
+    cls_output = cls_encoder([embeddings, attention_mask])  # (2, 1, 8)
+    ```
+    """
+
+    def __init__(
+        self,
+        num_attention_heads,
+        inner_dim,
+        inner_activation="gelu",
+        output_range=None,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        use_bias=True,
+        norm_first=False,
+        norm_epsilon=1e-12,
+        output_dropout=0.0,
+        attention_dropout=0.0,
+        inner_dropout=0.0,
+        attention_initializer=None,
+        **kwargs,
+    ):
+        activity_regularizer = layer_utils.get_keras_object(
+            keras.regularizers.get,
+            "regularizer",
+            "activity_regularizer",
+            activity_regularizer,
+        )
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        layer_utils.check_positive_int(
+            "num_attention_heads", num_attention_heads
+        )
+        layer_utils.check_positive_int("inner_dim", inner_dim)
+        if output_range is not None:
+            layer_utils.check_positive_int("output_range", output_range)
+        layer_utils.check_rate("output_dropout", output_dropout)
+        layer_utils.check_rate("attention_dropout", attention_dropout)
+        layer_utils.check_rate("inner_dropout", inner_dropout)
+        if (
+            isinstance(norm_epsilon, bool)
+            or not isinstance(norm_epsilon, (int, float))
+            or norm_epsilon <= 0
+        ):
+            raise ValueError(
+                "`norm_epsilon` must be a positive number. "
+                f"Received: norm_epsilon={norm_epsilon!r}. Use a small "
+                "value such as 1e-12 (BERT) or 1e-6."
+            )
+
+        self.num_attention_heads = num_attention_heads
+        self.inner_dim = inner_dim
+        self.inner_activation = layer_utils.get_activation(
+            "inner_activation", inner_activation
+        )
+        self.output_range = output_range
+        self.kernel_initializer = layer_utils.get_keras_object(
+            keras.initializers.get,
+            "initializer",
+            "kernel_initializer",
+            kernel_initializer,
+        )
+        self.bias_initializer = layer_utils.get_keras_object(
+            keras.initializers.get,
+            "initializer",
+            "bias_initializer",
+            bias_initializer,
+        )
+        self.kernel_regularizer = layer_utils.get_keras_object(
+            keras.regularizers.get,
+            "regularizer",
+            "kernel_regularizer",
+            kernel_regularizer,
+        )
+        self.bias_regularizer = layer_utils.get_keras_object(
+            keras.regularizers.get,
+            "regularizer",
+            "bias_regularizer",
+            bias_regularizer,
+        )
+        self.kernel_constraint = layer_utils.get_keras_object(
+            keras.constraints.get,
+            "constraint",
+            "kernel_constraint",
+            kernel_constraint,
+        )
+        self.bias_constraint = layer_utils.get_keras_object(
+            keras.constraints.get,
+            "constraint",
+            "bias_constraint",
+            bias_constraint,
+        )
+        self.use_bias = use_bias
+        self.norm_first = norm_first
+        self.norm_epsilon = norm_epsilon
+        self.output_dropout = output_dropout
+        self.attention_dropout = attention_dropout
+        self.inner_dropout = inner_dropout
+        if attention_initializer is None:
+            self.attention_initializer = None
+        else:
+            self.attention_initializer = layer_utils.get_keras_object(
+                keras.initializers.get,
+                "initializer",
+                "attention_initializer",
+                attention_initializer,
+            )
+
+    def build(self, inputs_shape, attention_mask_shape=None):
+        data_shape, mask_shape = _unpack_shapes(
+            inputs_shape, attention_mask_shape
+        )
+        if len(data_shape) != 3:
+            raise ValueError(
+                "The input of `TransformerEncoder` must have rank 3, "
+                "`(batch_size, sequence_length, hidden_size)`. "
+                f"Received: inputs.shape={data_shape}. Embed token ids "
+                "(e.g. with `keras_nlp.layers.OnDeviceEmbedding`) and pass "
+                "the embeddings."
+            )
+        batch_size, sequence_length, hidden_size = data_shape
+        if hidden_size is None:
+            raise ValueError(
+                "The last dimension of the input of `TransformerEncoder` "
+                "(the hidden size) must be known when the layer is built. "
+                f"Received: inputs.shape={data_shape}. Give `keras.Input` a "
+                "static last dimension, e.g. `shape=(None, hidden_size)`."
+            )
+        if hidden_size % self.num_attention_heads != 0:
+            raise ValueError(
+                f"The last dimension of `inputs` ({hidden_size}) must be "
+                "divisible by `num_attention_heads` "
+                f"({self.num_attention_heads}). "
+                f"Received: inputs.shape={data_shape}. Choose a "
+                "`num_attention_heads` that divides the hidden size."
+            )
+        if mask_shape is not None:
+            _check_mask_shape(data_shape, mask_shape)
+
+        num_heads = self.num_attention_heads
+        head_dim = hidden_size // num_heads
+        self._head_dim = head_dim
+        attention_initializer = self.attention_initializer
+        if attention_initializer is None:
+            attention_initializer = self.kernel_initializer
+        projection_bias_axes = "de" if self.use_bias else None
+
+        # Self-attention projections, kernels (hidden, heads, head_dim).
+        self.query_dense = keras.layers.EinsumDense(
+            "abc,cde->abde",
+            output_shape=(None, num_heads, head_dim),
+            bias_axes=projection_bias_axes,
+            name="query_dense",
+            **self._dense_arguments(attention_initializer),
+        )
+        self.query_dense.build(data_shape)
+        self.key_dense = keras.layers.EinsumDense(
+            "abc,cde->abde",
+            output_shape=(None, num_heads, head_dim),
+            bias_axes=projection_bias_axes,
+            name="key_dense",
+            **self._dense_arguments(attention_initializer),
+        )
+        self.key_dense.build(data_shape)
+        self.value_dense = keras.layers.EinsumDense(
+            "abc,cde->abde",
+            output_shape=(None, num_heads, head_dim),
+            bias_axes=projection_bias_axes,
+            name="value_dense",
+            **self._dense_arguments(attention_initializer),
+        )
+        self.value_dense.build(data_shape)
+        # Merges the heads back: kernel (heads, head_dim, hidden).
+        self.attention_output_dense = keras.layers.EinsumDense(
+            "abcd,cde->abe",
+            output_shape=(None, hidden_size),
+            bias_axes="e" if self.use_bias else None,
+            name="attention_output_dense",
+            **self._dense_arguments(attention_initializer),
+        )
+        self.attention_output_dense.build(
+            (batch_size, sequence_length, num_heads, head_dim)
+        )
+        self._attention_probabilities_dropout = keras.layers.Dropout(
+            self.attention_dropout,
+            dtype=self.dtype_policy,
+            name="attention_probabilities_dropout",
+        )
+        self._self_attention_dropout = keras.layers.Dropout(
+            self.output_dropout,
+            dtype=self.dtype_policy,
+            name="self_attention_dropout",
+        )
+        # Keras' LayerNormalization computes in float32 under mixed
+        # precision and returns the compute dtype.
+        self.self_attention_layer_norm = keras.layers.LayerNormalization(
+            epsilon=self.norm_epsilon,
+            dtype=self.dtype_policy,
+            name="self_attention_layer_norm",
+        )
+        self.self_attention_layer_norm.build(data_shape)
+
+        # Position-wise feed-forward network.
+        self.intermediate_dense = keras.layers.Dense(
+            self.inner_dim,
+            name="intermediate_dense",
+            **self._dense_arguments(self.kernel_initializer),
+        )
+        self.intermediate_dense.build(data_shape)
+        self._inner_dropout_layer = keras.layers.Dropout(
+            self.inner_dropout,
+            dtype=self.dtype_policy,
+            name="inner_dropout",
+        )
+        self.output_dense = keras.layers.Dense(
+            hidden_size,
+            name="output_dense",
+            **self._dense_arguments(self.kernel_initializer),
+        )
+        self.output_dense.build((batch_size, sequence_length, self.inner_dim))
+        self._output_dropout_layer = keras.layers.Dropout(
+            self.output_dropout,
+            dtype=self.dtype_policy,
+            name="output_dropout",
+        )
+        self.output_layer_norm = keras.layers.LayerNormalization(
+            epsilon=self.norm_epsilon,
+            dtype=self.dtype_policy,
+            name="output_layer_norm",
+        )
+        self.output_layer_norm.build(data_shape)
+
+    def call(self, inputs, attention_mask=None, training=None):
+        inputs, attention_mask = _unpack_inputs(inputs, attention_mask)
+        residual = inputs
+        if self.norm_first:
+            inputs = self.self_attention_layer_norm(inputs)
+        queries = inputs
+        if self.output_range is not None:
+            # Only the first positions are queried; keys see everything.
+            queries = queries[:, : self.output_range, :]
+            residual = residual[:, : self.output_range, :]
+            if attention_mask is not None:
+                attention_mask = attention_mask[:, : self.output_range, :]
+
+        attention_output = self._self_attention(
+            queries, inputs, attention_mask, training
+        )
+        attention_output = self._self_attention_dropout(
+            attention_output, training=training
+        )
+        attention_output = residual + attention_output
+        if not self.norm_first:
+            attention_output = self.self_attention_layer_norm(attention_output)
+
+        residual = attention_output
+        if self.norm_first:
+            attention_output = self.output_layer_norm(attention_output)
+        inner_output = self.intermediate_dense(attention_output)
+        inner_output = self.inner_activation(inner_output)
+        inner_output = self._inner_dropout_layer(
+            inner_output, training=training
+        )
+        layer_output = self.output_dense(inner_output)
+        layer_output = self._output_dropout_layer(
+            layer_output, training=training
+        )
+        layer_output = residual + layer_output
+        if not self.norm_first:
+            layer_output = self.output_layer_norm(layer_output)
+        return layer_output
+
+    def compute_output_shape(self, inputs_shape, attention_mask_shape=None):
+        data_shape, _ = _unpack_shapes(inputs_shape, attention_mask_shape)
+        batch_size, sequence_length, hidden_size = data_shape
+        if self.output_range is not None and sequence_length is not None:
+            sequence_length = min(sequence_length, self.output_range)
+        elif self.output_range is not None:
+            sequence_length = None
+        return (batch_size, sequence_length, hidden_size)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "num_attention_heads": self.num_attention_heads,
+                "inner_dim": self.inner_dim,
+                "inner_activation": keras.activations.serialize(
+                    self.inner_activation
+                ),
+                "output_range": self.output_range,
+                "kernel_initializer": keras.initializers.serialize(
+                    self.kernel_initializer
+                ),
+                "bias_initializer": keras.initializers.serialize(
+                    self.bias_initializer
+                ),
+                "kernel_regularizer": keras.regularizers.serialize(
+                    self.kernel_regularizer
+                ),
+                "bias_regularizer": keras.regularizers.serialize(
+                    self.bias_regularizer
+                ),
+                "activity_regularizer": keras.regularizers.serialize(
+                    self.activity_regularizer
+                ),
+                "kernel_constraint": keras.constraints.serialize(
+                    self.kernel_constraint
+                ),
+                "bias_constraint": keras.constraints.serialize(
+                    self.bias_constraint
+                ),
+                "use_bias": self.use_bias,
+                "norm_first": self.norm_first,
+                "norm_epsilon": self.norm_epsilon,
+                "output_dropout": self.output_dropout,
+                "attention_dropout": self.attention_dropout,
+                "inner_dropout": self.inner_dropout,
+                "attention_initializer": (
+                    None
+                    if self.attention_initializer is None
+                    else keras.initializers.serialize(
+                        self.attention_initializer
+                    )
+                ),
+            }
+        )
+        return config
+
+    def _dense_arguments(self, kernel_initializer):
+        """Arguments shared by every dense sublayer."""
+        return {
+            "kernel_initializer": layer_utils.clone_initializer(
+                kernel_initializer
+            ),
+            "bias_initializer": layer_utils.clone_initializer(
+                self.bias_initializer
+            ),
+            "kernel_regularizer": self.kernel_regularizer,
+            "bias_regularizer": self.bias_regularizer,
+            "kernel_constraint": self.kernel_constraint,
+            "bias_constraint": self.bias_constraint,
+            "dtype": self.dtype_policy,
+        }
+
+    def _self_attention(self, queries, inputs, attention_mask, training):
+        """Multi-head scaled dot-product attention of queries over inputs."""
+        # (batch, length, heads, head_dim)
+        query = self.query_dense(queries)
+        key = self.key_dense(inputs)
+        value = self.value_dense(inputs)
+        # Scaling the query first keeps float16 scores in range.
+        scale = ops.cast(1.0 / math.sqrt(self._head_dim), query.dtype)
+        query = ops.multiply(query, scale)
+        # (batch, heads, query_length, key_length)
+        attention_scores = ops.einsum("abcd,aecd->acbe", query, key)
+        attention_scores = ops.cast(attention_scores, "float32")
+        if attention_mask is not None:
+            allowed = ops.expand_dims(ops.cast(attention_mask, "bool"), 1)
+            attention_scores = ops.where(
+                allowed, attention_scores, _LARGE_NEGATIVE
+            )
+        attention_probabilities = ops.softmax(attention_scores, axis=-1)
+        attention_probabilities = ops.cast(
+            attention_probabilities, self.compute_dtype
+        )
+        attention_probabilities = self._attention_probabilities_dropout(
+            attention_probabilities, training=training
+        )
+        # (batch, query_length, heads, head_dim)
+        context = ops.einsum("acbe,aecd->abcd", attention_probabilities, value)
+        return self.attention_output_dense(context)
+
+
+def _is_shape(value):
+    """Whether `value` is one shape (not a list of shapes)."""
+    return all(dim is None or isinstance(dim, int) for dim in value)
+
+
+def _unpack_shapes(inputs_shape, attention_mask_shape):
+    if _is_shape(inputs_shape):
+        data_shape = inputs_shape
+    else:
+        shapes = list(inputs_shape)
+        if len(shapes) not in (1, 2) or (
+            len(shapes) == 2 and attention_mask_shape is not None
+        ):
+            raise ValueError(
+                "`TransformerEncoder` takes `inputs`, `[inputs]` or "
+                "`[inputs, attention_mask]`, with the mask given at most "
+                f"once. Received: input shapes {inputs_shape} and "
+                f"attention_mask_shape={attention_mask_shape}. Pass the "
+                "mask either in the list or as `attention_mask=`."
+            )
+        data_shape = shapes[0]
+        if len(shapes) == 2:
+            attention_mask_shape = shapes[1]
+    if attention_mask_shape is not None:
+        attention_mask_shape = tuple(attention_mask_shape)
+    return tuple(data_shape), attention_mask_shape
+
+
+def _unpack_inputs(inputs, attention_mask):
+    if not isinstance(inputs, (list, tuple)):
+        return inputs, attention_mask
+    if len(inputs) not in (1, 2) or (
+        len(inputs) == 2 and attention_mask is not None
+    ):
+        raise ValueError(
+            "`TransformerEncoder` takes `inputs`, `[inputs]` or "
+            "`[inputs, attention_mask]`, with the mask given at most once. "
+            f"Received: a list of {len(inputs)} inputs and "
+            f"attention_mask={'None' if attention_mask is None else 'set'}. "
+            "Pass the mask either in the list or as `attention_mask=`."
+        )
+    if len(inputs) == 2:
+        return inputs[0], inputs[1]
+    return inputs[0], attention_mask
+
+
+def _check_mask_shape(data_shape, mask_shape):
+    batch_size, sequence_length, _ = data_shape
+    compatible = len(mask_shape) == 3
+    if compatible:
+        expected = (batch_size, sequence_length, sequence_length)
+        for expected_dim, dim in zip(expected, mask_shape):
+            if expected_dim is not None and dim is not None:
+                compatible = compatible and expected_dim == dim
+    if not compatible:
+        raise ValueError(
+            "`attention_mask` must have shape "
+            "`(batch_size, sequence_length, sequence_length)` matching the "
+            f"inputs. Received: inputs.shape={data_shape}, "
+            f"attention_mask.shape={mask_shape}. Build the mask from the "
+            "2D padding mask with `keras_nlp.layers.SelfAttentionMask`."
+        )
