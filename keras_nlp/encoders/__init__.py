@@ -13,3 +13,6 @@
 # limitations under the License.
 
 """Functional Transformer encoder models."""
+
+from keras_nlp.encoders.albert_encoder import AlbertEncoder
+from keras_nlp.encoders.bert_encoder import BertEncoder

@@ -1,0 +1,263 @@
+# Copyright 2026 The keras_nlp Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     https://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""BERT: a bi-directional Transformer encoder network."""
+
+import keras
+
+from keras_nlp.encoders import encoder_utils
+from keras_nlp.encoders.encoder import Encoder
+from keras_nlp.layers import layer_utils
+from keras_nlp.layers.self_attention_mask import SelfAttentionMask
+from keras_nlp.layers.transformer_encoder import TransformerEncoder
+
+
+@keras.saving.register_keras_serializable(package="keras_nlp")
+class BertEncoder(Encoder):
+    """Bi-directional Transformer encoder network, as in BERT.
+
+    This network implements the encoder of BERT: word, position and type
+    embeddings, summed and normalized, followed by a stack of
+    `keras_nlp.layers.TransformerEncoder` blocks and a pooler (a dense layer
+    with tanh on the first token). It includes no task head: attach a
+    `keras.layers.Dense` to `pooled_output` to classify, or a
+    `keras_nlp.layers.MaskedLM` tied to `get_embedding_table()` to pretrain.
+    The defaults are those of BERT-Base.
+
+    The network is a functional `keras.Model`: it can be summarized, plotted,
+    saved to `.keras`, compiled with XLA (`jit_compile=True`) and built
+    inside any `tf.distribute` strategy scope. `input_mask` marks real tokens
+    with 1 and padding with 0; padded positions are never attended to.
+
+    Under a mixed precision policy (`"mixed_float16"`, `"mixed_bfloat16"`)
+    every output is in the compute dtype (float16 or bfloat16); layer norms
+    and the attention softmax compute in float32 internally.
+
+    Reference:
+        - [Devlin et al., 2018](https://arxiv.org/abs/1810.04805)
+
+    Args:
+        vocab_size: int. The size of the token vocabulary.
+        hidden_size: int. The size of the Transformer hidden layers.
+            Defaults to `768`.
+        num_layers: int. The number of Transformer layers. Defaults to `12`.
+        num_attention_heads: int. The number of attention heads of each
+            Transformer layer; it must divide `hidden_size`. Defaults to
+            `12`.
+        max_sequence_length: int. The longest sequence the encoder takes;
+            the size of the position embedding table. Defaults to `512`.
+        type_vocab_size: int. The number of values `input_type_ids` can
+            take. Defaults to `16`.
+        inner_dim: int. The output size of the first dense layer of each
+            feed-forward network. Defaults to `3072`.
+        inner_activation: The activation of that layer. Defaults to
+            `"gelu"` (exact); original BERT checkpoints use
+            `"keras_nlp>gelu_approximate"`.
+        output_dropout: float. Dropout rate of the embeddings and of the
+            attention and feed-forward outputs. Defaults to `0.1`.
+        attention_dropout: float. Dropout rate of the attention
+            probabilities. Defaults to `0.1`.
+        initializer: Initializer of every weight matrix. Defaults to
+            `keras.initializers.TruncatedNormal(stddev=0.02)`.
+        output_range: int or `None`. If set, the last Transformer layer only
+            computes the first `output_range` positions (all positions are
+            still attended to), so `sequence_output` has `output_range`
+            positions. Use `1` when only `pooled_output` is needed. Defaults
+            to `None`.
+        embedding_width: int or `None`. The width of the word embeddings.
+            When it differs from `hidden_size` the embeddings are factorized
+            into a `(vocab_size, embedding_width)` table and a projection to
+            `hidden_size`, as in ALBERT. Defaults to `None` (`hidden_size`).
+        norm_epsilon: float. Epsilon of every layer normalization. Defaults
+            to `1e-12`.
+        **kwargs: Base model arguments, such as `name` and `dtype`.
+
+    Call arguments:
+        inputs: a dict with the keys `input_word_ids`, `input_mask` and
+            `input_type_ids`, or a list of those three tensors in that
+            order; each of shape `(batch_size, sequence_length)` and integer
+            dtype, with `sequence_length <= max_sequence_length`.
+        training: bool. Whether dropout is active.
+
+    Output shape:
+        A dict with `sequence_output` `(batch_size, sequence_length,
+        hidden_size)` (`sequence_length` is `output_range` when set),
+        `pooled_output` `(batch_size, hidden_size)` and `encoder_outputs`, the
+        list of every Transformer layer's output.
+
+    Example:
+
+    ```python
+    encoder = keras_nlp.encoders.BertEncoder(
+        vocab_size=100,
+        hidden_size=16,
+        num_layers=2,
+        num_attention_heads=2,
+        inner_dim=32,
+        max_sequence_length=8,
+        type_vocab_size=2,
+    )
+    inputs = {
+        "input_word_ids": np.array([[2, 7, 9, 3, 0, 0]]),
+        "input_mask": np.array([[1, 1, 1, 1, 0, 0]]),
+        "input_type_ids": np.zeros((1, 6), dtype="int32"),
+    }
+    outputs = encoder(inputs)
+    assert outputs["sequence_output"].shape == (1, 6, 16)
+    assert outputs["pooled_output"].shape == (1, 16)
+    assert len(outputs["encoder_outputs"]) == 2
+    ```
+    """
+
+    def __init__(
+        self,
+        vocab_size,
+        hidden_size=768,
+        num_layers=12,
+        num_attention_heads=12,
+        max_sequence_length=512,
+        type_vocab_size=16,
+        inner_dim=3072,
+        inner_activation="gelu",
+        output_dropout=0.1,
+        attention_dropout=0.1,
+        initializer=None,
+        output_range=None,
+        embedding_width=None,
+        norm_epsilon=1e-12,
+        **kwargs,
+    ):
+        for name, value in (
+            ("vocab_size", vocab_size),
+            ("hidden_size", hidden_size),
+            ("num_layers", num_layers),
+            ("num_attention_heads", num_attention_heads),
+            ("max_sequence_length", max_sequence_length),
+            ("type_vocab_size", type_vocab_size),
+            ("inner_dim", inner_dim),
+        ):
+            layer_utils.check_positive_int(name, value)
+        if embedding_width is not None:
+            layer_utils.check_positive_int("embedding_width", embedding_width)
+        if output_range is not None:
+            layer_utils.check_positive_int("output_range", output_range)
+        layer_utils.check_rate("output_dropout", output_dropout)
+        layer_utils.check_rate("attention_dropout", attention_dropout)
+        encoder_utils.check_divisible(hidden_size, num_attention_heads)
+        if initializer is None:
+            initializer = keras.initializers.TruncatedNormal(stddev=0.02)
+        initializer = layer_utils.get_keras_object(
+            keras.initializers.get, "initializer", "initializer", initializer
+        )
+        dtype = kwargs.pop("dtype", None)
+
+        # === Layers ===
+        self.embedding_stack = encoder_utils.EmbeddingStack(
+            vocab_size=vocab_size,
+            type_vocab_size=type_vocab_size,
+            max_sequence_length=max_sequence_length,
+            embedding_width=embedding_width or hidden_size,
+            hidden_size=hidden_size,
+            output_dropout=output_dropout,
+            norm_epsilon=norm_epsilon,
+            initializer=initializer,
+            dtype=dtype,
+        )
+        self.self_attention_mask = SelfAttentionMask(
+            dtype=dtype, name="self_attention_mask"
+        )
+        self.transformer_layers = []
+        for index in range(num_layers):
+            is_last = index == num_layers - 1
+            self.transformer_layers.append(
+                TransformerEncoder(
+                    num_attention_heads=num_attention_heads,
+                    inner_dim=inner_dim,
+                    inner_activation=inner_activation,
+                    output_range=output_range if is_last else None,
+                    kernel_initializer=layer_utils.clone_initializer(
+                        initializer
+                    ),
+                    norm_epsilon=norm_epsilon,
+                    output_dropout=output_dropout,
+                    attention_dropout=attention_dropout,
+                    dtype=dtype,
+                    name=f"transformer_layer_{index}",
+                )
+            )
+        self.pooler = encoder_utils.pooler_layer(
+            hidden_size, initializer, dtype
+        )
+
+        # === Functional model ===
+        word_ids, mask, type_ids = encoder_utils.encoder_inputs()
+        data = self.embedding_stack(word_ids, type_ids)
+        attention_mask = self.self_attention_mask(data, mask)
+        encoder_outputs = []
+        for layer in self.transformer_layers:
+            data = layer(data, attention_mask=attention_mask)
+            encoder_outputs.append(data)
+        pooled_output = self.pooler(data[:, 0, :])
+        super().__init__(
+            inputs=[word_ids, mask, type_ids],
+            outputs={
+                "sequence_output": data,
+                "pooled_output": pooled_output,
+                "encoder_outputs": encoder_outputs,
+            },
+            dtype=dtype,
+            **kwargs,
+        )
+
+        # === Config ===
+        self.vocab_size = vocab_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.num_attention_heads = num_attention_heads
+        self.max_sequence_length = max_sequence_length
+        self.type_vocab_size = type_vocab_size
+        self.inner_dim = inner_dim
+        self.inner_activation = layer_utils.get_activation(
+            "inner_activation", inner_activation
+        )
+        self.output_dropout = output_dropout
+        self.attention_dropout = attention_dropout
+        self.initializer = initializer
+        self.output_range = output_range
+        self.embedding_width = embedding_width
+        self.norm_epsilon = norm_epsilon
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "vocab_size": self.vocab_size,
+                "hidden_size": self.hidden_size,
+                "num_layers": self.num_layers,
+                "num_attention_heads": self.num_attention_heads,
+                "max_sequence_length": self.max_sequence_length,
+                "type_vocab_size": self.type_vocab_size,
+                "inner_dim": self.inner_dim,
+                "inner_activation": keras.activations.serialize(
+                    self.inner_activation
+                ),
+                "output_dropout": self.output_dropout,
+                "attention_dropout": self.attention_dropout,
+                "initializer": keras.initializers.serialize(self.initializer),
+                "output_range": self.output_range,
+                "embedding_width": self.embedding_width,
+                "norm_epsilon": self.norm_epsilon,
+            }
+        )
+        return config

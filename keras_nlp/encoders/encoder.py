@@ -1,0 +1,90 @@
+# Copyright 2026 The keras_nlp Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     https://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""The base class of the BERT-family functional encoders."""
+
+import keras
+
+from keras_nlp.encoders import encoder_utils
+from keras_nlp.encoders import preset_utils
+
+
+class Encoder(keras.Model):
+    """Base class of keras_nlp's functional encoders (internal).
+
+    Subclasses build their functional graph in `__init__` from the three
+    `encoder_utils.encoder_inputs()` and keep their word embedding layer as
+    `self.embedding_stack.word_embeddings`. This class adds what every
+    encoder shares: input checking and dict/list inputs in `__call__`,
+    `get_embedding_table()` for weight tying, `from_config`, and the preset
+    directory readers and writers.
+    """
+
+    def __call__(self, inputs, *args, **kwargs):
+        inputs = encoder_utils.standardize_encoder_inputs(
+            inputs, self.max_sequence_length, self.__class__.__name__
+        )
+        return super().__call__(inputs, *args, **kwargs)
+
+    def get_embedding_table(self):
+        """Returns the word embedding variable, for weight tying.
+
+        Pass it to `keras_nlp.layers.MaskedLM(embedding_table=...)` so that
+        the masked-LM head predicts tokens with the encoder's own table.
+        """
+        return self.embedding_stack.word_embeddings.embeddings
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": keras.dtype_policies.serialize(self.dtype_policy),
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    @classmethod
+    def from_preset(cls, path):
+        """Builds the encoder and loads its weights from a preset directory.
+
+        Args:
+            path: str. A directory written by `save_to_preset` (or by
+                `tools/checkpoint_conversion`) holding `config.json` and
+                `model.weights.h5`.
+
+        Returns:
+            The encoder with the preset's weights.
+
+        Raises:
+            ValueError: if `path` holds no preset, a preset of another
+                encoder class, or weights that do not fit its config.
+        """
+        return preset_utils.load_encoder(cls, path)
+
+    def save_to_preset(self, path, tokenizer=None, overwrite=False):
+        """Writes the encoder (and a tokenizer's vocabulary) to a preset.
+
+        Args:
+            path: str. The directory to write; created if missing. It must
+                be empty unless `overwrite=True`.
+            tokenizer: optional keras_nlp tokenizer whose vocabulary and
+                settings are written beside the weights, so that
+                `keras_nlp.tokenizers.BertPreprocessor.from_preset(path)`
+                rebuilds it.
+            overwrite: bool. Whether to replace an existing preset.
+                Defaults to `False`.
+        """
+        preset_utils.save_encoder(self, path, tokenizer, overwrite)
