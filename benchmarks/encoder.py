@@ -132,22 +132,23 @@ def run_worker(spec):
     ids = rng.integers(0, VOCAB_SIZE, (batch, length)).astype("int32")
     features = [ids, np.ones_like(ids), np.zeros_like(ids)]
     labels = rng.integers(0, 2, (batch,)).astype("int32")
-    model.make_predict_function()
-    model.make_train_function()
-    predict_step = model.predict_function
-    train_step = model.train_function
     import tensorflow as tf
 
-    data = tf.data.Dataset.from_tensors((tuple(features), labels)).repeat()
-    iterator = iter(data)
-    predict_iterator = iter(
-        tf.data.Dataset.from_tensors((tuple(features),)).repeat()
+    model.make_train_function()
+    train_step = model.train_function
+    iterator = iter(
+        tf.data.Dataset.from_tensors((tuple(features), labels)).repeat()
     )
+    # Inference as a serving model runs it: one compiled call per batch.
+    predict = tf.function(
+        lambda x: model(x, training=False),
+        jit_compile=jit,
+        reduce_retracing=True,
+    )
+    tensors = [tf.constant(x) for x in features]
 
     def forward():
-        keras.tree.map_structure(
-            lambda x: x.numpy(), predict_step(predict_iterator)
-        )
+        predict(tensors).numpy()
 
     def train():
         logs = train_step(iterator)
