@@ -2,7 +2,10 @@
 # Formats the code in place: isort, black, then the license header.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-paths=(keras_nlp examples tools tests benchmarks setup.py conftest.py)
+paths=()
+for path in keras_nlp examples tools tests benchmarks setup.py conftest.py; do
+  [ -e "$path" ] && paths+=("$path")
+done
 isort "${paths[@]}"
 black "${paths[@]}"
 header_lines=$(wc -l < shell/copyright.txt)

@@ -3,7 +3,10 @@
 # Each failing check prints the command that fixes it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-paths=(keras_nlp examples tools tests benchmarks setup.py conftest.py)
+paths=()
+for path in keras_nlp examples tools tests benchmarks setup.py conftest.py; do
+  [ -e "$path" ] && paths+=("$path")
+done
 status=0
 
 if ! isort --check --quiet "${paths[@]}"; then
