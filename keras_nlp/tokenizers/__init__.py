@@ -13,3 +13,12 @@
 # limitations under the License.
 
 """Text preprocessing on tensorflow-text: tokenizers, packing, masking."""
+
+from keras_nlp.tokenizers.bert_packer import BertPacker
+from keras_nlp.tokenizers.bert_preprocessor import BertPreprocessor
+from keras_nlp.tokenizers.compute_word_piece_vocabulary import (
+    compute_word_piece_vocabulary,
+)
+from keras_nlp.tokenizers.masked_lm_mask_generator import MaskedLMMaskGenerator
+from keras_nlp.tokenizers.sentence_piece_tokenizer import SentencePieceTokenizer
+from keras_nlp.tokenizers.word_piece_tokenizer import WordPieceTokenizer

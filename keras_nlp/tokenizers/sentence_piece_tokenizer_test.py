@@ -1,0 +1,269 @@
+# Copyright 2026 The keras_nlp Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     https://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Tests for SentencePieceTokenizer against the `sentencepiece` package."""
+
+import io
+import json
+import os
+import shutil
+import tempfile
+
+import keras
+import numpy as np
+import sentencepiece
+import tensorflow as tf
+
+from keras_nlp.testing.test_case import TestCase
+from keras_nlp.tokenizers.sentence_piece_tokenizer import SentencePieceTokenizer
+
+CORPUS = [
+    "the quick brown fox jumped over the lazy dog.",
+    "a stitch in time saves nine!",
+    "all that glitters is not gold, said the fox",
+    "the early bird catches the worm",
+    "Ünïcödé façade naïve café",
+    "中文字符 日本語",
+    "hello world, hello keras",
+]
+
+TEXTS = [
+    "the quick fox",
+    "[CLS] hello [MASK] world [SEP]",
+    "",
+    "   ",
+    "Ünïcödé and café",
+    "emoji 😀 unknown",
+    "nul\x00byte and\ttab",
+    "zzz qqq" * 20,
+]
+
+
+def _train(user_defined_symbols=("[CLS]", "[SEP]", "[MASK]")):
+    """Returns the serialized proto of a tiny ALBERT-style model."""
+    model = io.BytesIO()
+    sentencepiece.SentencePieceTrainer.train(
+        sentence_iterator=iter(CORPUS * 3),
+        model_writer=model,
+        vocab_size=70,
+        hard_vocab_limit=False,
+        model_type="unigram",
+        pad_id=0,
+        unk_id=1,
+        bos_id=-1,
+        eos_id=-1,
+        pad_piece="<pad>",
+        unk_piece="<unk>",
+        user_defined_symbols=list(user_defined_symbols),
+        character_coverage=1.0,
+        minloglevel=2,
+    )
+    return model.getvalue()
+
+
+class SentencePieceTokenizerTest(TestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.temp_dir = tempfile.mkdtemp()
+        cls.proto = _train()
+        cls.model_path = os.path.join(cls.temp_dir, "spm.model")
+        with open(cls.model_path, "wb") as model_file:
+            model_file.write(cls.proto)
+        cls.reference = sentencepiece.SentencePieceProcessor(
+            model_proto=cls.proto
+        )
+        cls.tokenizer = SentencePieceTokenizer(cls.model_path)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.temp_dir, ignore_errors=True)
+        super().tearDownClass()
+
+    def test_ids_equal_sentencepiece_encode(self):
+        outputs = self.tokenizer(TEXTS).to_list()
+        for text, ids in zip(TEXTS, outputs):
+            self.assertEqual(ids, self.reference.encode(text), msg=text)
+        # User-defined symbols are single pieces.
+        self.assertIn(self.tokenizer.mask_token_id, outputs[1])
+        # Invalid UTF-8 becomes the unknown piece, as in `sentencepiece`.
+        for data in (b"\xff\xfe the", b"a\xed\xa0\x80b", b"\xc3"):
+            ids = self.tokenizer(data).numpy().tolist()
+            self.assertEqual(ids, self.reference.encode(data))
+            self.assertIn(self.tokenizer.unk_token_id, ids)
+
+    def test_survives_set_random_seed(self):
+        # tensorflow-text keeps the model in an op kernel that clearing the
+        # eager kernel cache (as `set_random_seed` does) destroys.
+        tokenizer = SentencePieceTokenizer(self.proto)
+        expected = self.reference.encode(TEXTS[0])
+        self.assertEqual(tokenizer(TEXTS[0]).numpy().tolist(), expected)
+        keras.utils.set_random_seed(7)
+        self.assertEqual(tokenizer(TEXTS[0]).numpy().tolist(), expected)
+        dataset = tf.data.Dataset.from_tensor_slices(TEXTS[:1]).map(tokenizer)
+        keras.utils.set_random_seed(8)
+        self.assertEqual(next(iter(dataset)).numpy().tolist(), expected)
+
+    def test_from_bytes_and_from_path_agree(self):
+        from_bytes = SentencePieceTokenizer(self.proto)
+        self.assertEqual(
+            from_bytes(TEXTS).to_list(), self.tokenizer(TEXTS).to_list()
+        )
+
+    def test_batched_and_unbatched_inputs(self):
+        batched = self.tokenizer(TEXTS[:3])
+        self.assertIsInstance(batched, tf.RaggedTensor)
+        self.assertEqual(batched.dtype, tf.int32)
+        self.assertEqual(batched.shape.as_list(), [3, None])
+        for text, ids in zip(TEXTS[:3], batched.to_list()):
+            single = self.tokenizer(text)
+            self.assertIsInstance(single, tf.Tensor)
+            self.assertEqual(single.shape.rank, 1)
+            self.assertEqual(single.numpy().tolist(), ids)
+        self.assertEqual(
+            self.tokenizer(np.array(TEXTS[:3])).to_list(), batched.to_list()
+        )
+
+    def test_tf_data_map(self):
+        expected = self.tokenizer(TEXTS).to_list()
+        dataset = tf.data.Dataset.from_tensor_slices(TEXTS)
+        unbatched = dataset.map(
+            self.tokenizer, num_parallel_calls=tf.data.AUTOTUNE
+        )
+        self.assertEqual(
+            [ids.tolist() for ids in unbatched.as_numpy_iterator()], expected
+        )
+        batched = dataset.batch(3).map(
+            self.tokenizer, num_parallel_calls=tf.data.AUTOTUNE
+        )
+        self.assertEqual(
+            [row for batch in batched for row in batch.to_list()], expected
+        )
+
+    def test_detokenize_round_trip(self):
+        texts = ["the quick fox", "hello world, hello keras", ""]
+        ids = self.tokenizer(texts)
+        detokenized = self.tokenizer.detokenize(ids)
+        self.assertAllEqual(detokenized, [text.encode() for text in texts])
+        for row, text in zip(ids.to_list(), detokenized.numpy()):
+            self.assertEqual(self.reference.decode(row), text.decode())
+        self.assertEqual(
+            self.tokenizer.detokenize(self.tokenizer("the fox")).numpy(),
+            b"the fox",
+        )
+        with self.assertRaisesRegex(ValueError, "out-of-range ids"):
+            self.tokenizer.detokenize([1, self.reference.get_piece_size()])
+
+    def test_vocabulary_lookups(self):
+        size = self.reference.get_piece_size()
+        self.assertEqual(self.tokenizer.vocab_size(), size)
+        vocabulary = self.tokenizer.get_vocabulary()
+        self.assertEqual(
+            vocabulary, [self.reference.id_to_piece(i) for i in range(size)]
+        )
+        for index in (0, 5, size - 1):
+            self.assertEqual(
+                self.tokenizer.id_to_token(index),
+                self.reference.id_to_piece(index),
+            )
+            self.assertEqual(
+                self.tokenizer.token_to_id(vocabulary[index]), index
+            )
+        with self.assertRaisesRegex(ValueError, f"Received: id={size}"):
+            self.tokenizer.id_to_token(size)
+        with self.assertRaisesRegex(ValueError, "token='nope'"):
+            self.tokenizer.token_to_id("nope")
+
+    def test_special_token_ids(self):
+        tokenizer = self.tokenizer
+        self.assertEqual(tokenizer.pad_token_id, 0)
+        self.assertEqual(tokenizer.unk_token_id, 1)
+        self.assertEqual(tokenizer.cls_token_id, 2)
+        self.assertEqual(tokenizer.sep_token_id, 3)
+        self.assertEqual(tokenizer.mask_token_id, 4)
+        without_mask = SentencePieceTokenizer(_train(("[CLS]", "[SEP]")))
+        self.assertEqual(without_mask.cls_token_id, 2)
+        with self.assertRaisesRegex(ValueError, "no '\\[MASK\\]' token"):
+            without_mask.mask_token_id
+
+    def test_keras_model_saving_with_proto_asset(self):
+        temp_dir = self.get_temp_dir()
+        model_path = os.path.join(temp_dir, "spm.model")
+        shutil.copy(self.model_path, model_path)
+        tokenizer = SentencePieceTokenizer(model_path)
+        inputs = keras.Input(shape=(), dtype="string")
+        model = keras.Model(inputs, tokenizer(inputs))
+        texts = tf.constant(TEXTS)
+        expected = model(texts).to_list()
+        keras_path = os.path.join(temp_dir, "model.keras")
+        model.save(keras_path)
+        os.remove(model_path)  # The proto must travel in the file.
+        restored = keras.models.load_model(keras_path)
+        self.assertEqual(restored(texts).to_list(), expected)
+        self.assertIsInstance(restored.layers[-1], SentencePieceTokenizer)
+
+    def test_config_round_trip(self):
+        config = self.tokenizer.get_config()
+        # The proto is an asset, never a (huge) config entry.
+        self.assertIsNone(config["proto"])
+        restored = self.assertConfigRoundTrip(self.tokenizer)
+        with self.assertRaisesRegex(ValueError, "has no vocabulary"):
+            restored("the fox")
+        serialized = keras.layers.serialize(self.tokenizer)
+        self.assertEqual(
+            serialized["registered_name"], "keras_nlp>SentencePieceTokenizer"
+        )
+
+    def test_from_preset(self):
+        preset = self.get_temp_dir()
+        shutil.copy(self.model_path, os.path.join(preset, "spm.model"))
+        with open(os.path.join(preset, "config.json"), "w") as config_file:
+            json.dump(
+                {
+                    "class_name": "AlbertEncoder",
+                    "config": {},
+                    "preprocessor": {"sequence_length": 64},
+                },
+                config_file,
+            )
+        tokenizer = SentencePieceTokenizer.from_preset(preset, name="spm")
+        self.assertEqual(tokenizer.name, "spm")
+        self.assertEqual(
+            tokenizer(TEXTS).to_list(), self.tokenizer(TEXTS).to_list()
+        )
+        with self.assertRaisesRegex(ValueError, "holding `spm.model`"):
+            SentencePieceTokenizer.from_preset(self.get_temp_dir())
+
+    def test_proto_errors(self):
+        missing = os.path.join(self.get_temp_dir(), "missing.model")
+        with self.assertRaisesRegex(ValueError, "which is not a file"):
+            SentencePieceTokenizer(missing)
+        empty = os.path.join(self.get_temp_dir(), "empty.model")
+        open(empty, "wb").close()
+        with self.assertRaisesRegex(ValueError, "`proto` is empty"):
+            SentencePieceTokenizer(empty)
+        with self.assertRaisesRegex(ValueError, "`proto` is empty"):
+            SentencePieceTokenizer(b"")
+        with self.assertRaisesRegex(ValueError, "not a valid SentencePiece"):
+            SentencePieceTokenizer(b"not a model proto")
+        with self.assertRaisesRegex(ValueError, "of type list"):
+            SentencePieceTokenizer(["the"])
+
+    def test_non_string_inputs(self):
+        with self.assertRaisesRegex(TypeError, "inputs.dtype=int32"):
+            self.tokenizer([1, 2])
+        with self.assertRaisesRegex(TypeError, "inputs.dtype=int32"):
+            self.tokenizer(keras.Input(shape=(), dtype="int32"))
+        with self.assertRaisesRegex(TypeError, "integer token ids"):
+            self.tokenizer.detokenize(["the"])

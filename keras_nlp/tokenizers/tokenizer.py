@@ -1,0 +1,384 @@
+# Copyright 2026 The keras_nlp Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     https://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Private base class of the keras_nlp tokenizers (not exported)."""
+
+import json
+import os
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+
+class Tokenizer(keras.layers.Layer):
+    """Base class of the keras_nlp tokenizers: text in, int32 ids out.
+
+    A tokenizer is a Keras layer that maps strings to token ids with
+    TensorFlow ops, so that it runs in `tf.data.Dataset.map` and at the head
+    of a Keras model. `__call__` is `tokenize`. A subclass sets
+    `asset_file_name` (the vocabulary file of a preset directory and of a
+    `.keras` file) and implements `_set_vocabulary`, `_tokenize`,
+    `_detokenize`, `_special_tokens` and `_write_asset`.
+
+    The vocabulary is not part of `get_config()`: it is stored as an asset
+    file when the layer is saved in a `.keras` file, and a layer rebuilt
+    with `from_config()` alone has no vocabulary until its assets are
+    loaded.
+
+    Args:
+        **kwargs: Base layer arguments, such as `name`. `dtype` defaults to
+            `"int32"`, the dtype of the token ids.
+    """
+
+    # File name of the vocabulary in a preset directory and a `.keras` file.
+    asset_file_name = None
+    # Constructor arguments that `from_preset` reads from `config.json`.
+    preset_settings = ()
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("dtype", "int32")
+        super().__init__(**kwargs)
+        # Strings are not numeric arrays: Keras must not convert them.
+        self._convert_input_args = False
+        self._allow_non_tensor_positional_args = True
+        self._vocabulary = None
+        self._token_ids = None
+        # Eager calls run in cached `tf.function`s (graphs execute the many
+        # small string ops much faster). Kept out of Keras and TensorFlow
+        # attribute tracking, so that SavedModel export ignores them.
+        object.__setattr__(self, "_eager_functions", {})
+
+    def __call__(self, inputs, *args, **kwargs):
+        # Convert Python strings up front: Keras would otherwise inspect
+        # every string of a list one by one.
+        if isinstance(inputs, (str, bytes, list, tuple, np.ndarray)):
+            inputs = _to_string_tensor(inputs, self.__class__.__name__)
+        return super().__call__(inputs, *args, **kwargs)
+
+    def call(self, inputs):
+        return self.tokenize(inputs)
+
+    def compute_output_spec(self, inputs):
+        dtype = keras.backend.standardize_dtype(inputs.dtype)
+        if dtype != "string":
+            raise TypeError(
+                f"{self.__class__.__name__} takes string inputs. "
+                f"Received: inputs.dtype={dtype}. Use "
+                '`keras.Input(shape=(), dtype="string")` for raw text.'
+            )
+        if len(inputs.shape) == 0:
+            return keras.KerasTensor((None,), dtype="int32")
+        return keras.KerasTensor(
+            tuple(inputs.shape) + (None,), dtype="int32", ragged=True
+        )
+
+    def tokenize(self, inputs):
+        """Maps strings to int32 token ids.
+
+        Args:
+            inputs: A string, a list of strings, or a string tensor (dense
+                or ragged).
+
+        Returns:
+            A 1-D int32 tensor for a scalar string; otherwise an int32
+            `tf.RaggedTensor` with one more (ragged) dimension than
+            `inputs`, e.g. `(batch_size, None)` for a batch of strings.
+        """
+        self._check_vocabulary()
+        inputs = _to_string_tensor(inputs, self.__class__.__name__)
+        return self._run("tokenize", self._tokenize_any_rank, inputs)
+
+    def detokenize(self, inputs):
+        """Maps token ids back to strings.
+
+        Args:
+            inputs: Integer token ids: a list, a NumPy array, a dense tensor
+                or a `tf.RaggedTensor`, e.g. the output of `tokenize()`.
+
+        Returns:
+            A string tensor with one dimension less than `inputs`: a scalar
+            string for 1-D ids, a `(batch_size,)` tensor for a batch.
+        """
+        self._check_vocabulary()
+        inputs = _to_id_tensor(inputs, self.__class__.__name__)
+        if tf.executing_eagerly():
+            ids = (
+                inputs.flat_values if hasattr(inputs, "flat_values") else inputs
+            )
+            ids = ids.numpy()
+            bad = ids[(ids < 0) | (ids >= len(self._vocabulary))]
+            if bad.size:
+                raise ValueError(
+                    "Every id passed to `detokenize()` must be in "
+                    f"[0, vocab_size) = [0, {len(self._vocabulary)}). "
+                    f"Received: out-of-range ids {sorted(set(bad.tolist()))}. "
+                    "Pass ids produced by this tokenizer's vocabulary."
+                )
+        return self._run("detokenize", self._detokenize, inputs)
+
+    def vocab_size(self):
+        """Returns the number of tokens in the vocabulary, as an int."""
+        self._check_vocabulary()
+        return len(self._vocabulary)
+
+    def get_vocabulary(self):
+        """Returns the vocabulary as a list of strings, ordered by id."""
+        self._check_vocabulary()
+        return list(self._vocabulary)
+
+    def id_to_token(self, id):
+        """Returns the token (a Python string) of token id `id`."""
+        self._check_vocabulary()
+        if isinstance(id, tf.Tensor) and tf.executing_eagerly():
+            id = id.numpy()
+        if (
+            isinstance(id, (np.integer, np.ndarray))
+            and np.ndim(id) == 0
+            and np.issubdtype(np.asarray(id).dtype, np.integer)
+        ):
+            id = int(id)
+        if (
+            not isinstance(id, int)
+            or isinstance(id, bool)
+            or not 0 <= id < len(self._vocabulary)
+        ):
+            raise ValueError(
+                "`id` must be an integer in [0, vocab_size) = "
+                f"[0, {len(self._vocabulary)}). Received: id={id!r}"
+            )
+        return self._vocabulary[id]
+
+    def token_to_id(self, token):
+        """Returns the id (a Python int) of the string `token`."""
+        self._check_vocabulary()
+        if token not in self._token_ids:
+            raise ValueError(
+                "`token` is not in the vocabulary. "
+                f"Received: token={token!r}. Use `get_vocabulary()` to list "
+                "the known tokens."
+            )
+        return self._token_ids[token]
+
+    @property
+    def cls_token_id(self):
+        """The id of the classification token that starts a sequence."""
+        return self._special_token_id("cls_token_id")
+
+    @property
+    def sep_token_id(self):
+        """The id of the separator token that ends each segment."""
+        return self._special_token_id("sep_token_id")
+
+    @property
+    def pad_token_id(self):
+        """The id of the padding token."""
+        return self._special_token_id("pad_token_id")
+
+    @property
+    def mask_token_id(self):
+        """The id of the mask token of masked language modelling."""
+        return self._special_token_id("mask_token_id")
+
+    @property
+    def unk_token_id(self):
+        """The id of the token that replaces out-of-vocabulary text."""
+        return self._special_token_id("unk_token_id")
+
+    def save_assets(self, dir_path):
+        if self._vocabulary is not None:
+            self._write_asset(os.path.join(dir_path, self.asset_file_name))
+
+    def load_assets(self, dir_path):
+        path = os.path.join(dir_path, self.asset_file_name)
+        if os.path.exists(path):
+            self._set_vocabulary(path)
+
+    @classmethod
+    def from_preset(cls, preset, **kwargs):
+        """Builds the tokenizer of a keras_nlp preset directory.
+
+        Reads the vocabulary file of the preset and the tokenizer settings
+        stored under the key `"preprocessor"` of its `config.json`, if any
+        (settings that are not arguments of this class, such as a packer's
+        `sequence_length`, are ignored).
+
+        Args:
+            preset: str. Path of the preset directory.
+            **kwargs: Constructor arguments that override the preset's
+                settings, e.g. `name`.
+
+        Returns:
+            A tokenizer of this class.
+
+        Raises:
+            ValueError: if `preset` is not a directory holding the
+                vocabulary file, or its `config.json` is malformed.
+        """
+        preset = os.fspath(preset)
+        asset_path = os.path.join(preset, cls.asset_file_name)
+        if not os.path.isfile(asset_path):
+            raise ValueError(
+                f"`preset` must be a directory holding `{cls.asset_file_name}`"
+                f" for {cls.__name__}. Received: preset={preset!r}, in which "
+                f"{asset_path!r} does not exist. Pass a keras_nlp preset "
+                "directory (see `BertEncoder.save_to_preset`)."
+            )
+        settings = {}
+        config_path = os.path.join(preset, "config.json")
+        if os.path.isfile(config_path):
+            with open(config_path, encoding="utf-8") as config_file:
+                try:
+                    config = json.load(config_file)
+                except json.JSONDecodeError as error:
+                    raise ValueError(
+                        f"The preset's `config.json` is not valid JSON "
+                        f"({error}). Received: preset={preset!r}. Fix or "
+                        "remove the file."
+                    ) from None
+            settings = config.get("preprocessor") or {}
+            if not isinstance(settings, dict):
+                raise ValueError(
+                    'The "preprocessor" entry of the preset\'s `config.json` '
+                    "must be a JSON object of tokenizer settings, e.g. "
+                    '{"lowercase": true}. '
+                    f"Received: preprocessor={settings!r}"
+                )
+        settings = {
+            key: value
+            for key, value in settings.items()
+            if key in cls.preset_settings
+        }
+        settings.update(kwargs)
+        return cls(asset_path, **settings)
+
+    def _special_tokens(self):
+        """Returns a dict: special-token id attribute -> token string."""
+        raise NotImplementedError
+
+    def _special_token_id(self, attribute):
+        self._check_vocabulary()
+        token = self._special_tokens()[attribute]
+        if token not in self._token_ids:
+            raise ValueError(
+                f"The vocabulary has no {token!r} token, so `{attribute}` "
+                f"is undefined. Received: a vocabulary of "
+                f"{len(self._vocabulary)} tokens without {token!r}. Add "
+                f"{token!r} to the vocabulary: BERT input packing and masked "
+                "language modelling need it."
+            )
+        return self._token_ids[token]
+
+    def _check_vocabulary(self):
+        if self._vocabulary is None:
+            raise ValueError(
+                f"This {self.__class__.__name__} has no vocabulary. A "
+                "tokenizer rebuilt with `from_config()` gets its vocabulary "
+                "from the assets of a `.keras` file. Received: vocabulary="
+                "None. Load the whole model with `keras.models.load_model`, "
+                "or build the tokenizer with a vocabulary or `from_preset`."
+            )
+
+    def _set_token_ids(self, vocabulary):
+        """Stores the vocabulary list (or None) and its token -> id map."""
+        # Traced functions hold the previous vocabulary's tables.
+        self._eager_functions.clear()
+        if vocabulary is None:
+            self._vocabulary = self._token_ids = None
+            return
+        self._vocabulary = list(vocabulary)
+        self._token_ids = {token: i for i, token in enumerate(vocabulary)}
+
+    def _run(self, name, method, inputs):
+        """Runs `method(inputs)`, in a cached `tf.function` when eager."""
+        if not tf.executing_eagerly():
+            return method(inputs)
+        # One function per rank: a function generalized to an unknown rank
+        # would lose the static ranks the ops rely on.
+        key = (name, inputs.shape.rank, isinstance(inputs, tf.RaggedTensor))
+        function = self._eager_functions.get(key)
+        if function is None:
+            function = tf.function(method, reduce_retracing=True)
+            self._eager_functions[key] = function
+        return function(inputs)
+
+    def _tokenize_any_rank(self, inputs):
+        if isinstance(inputs, tf.RaggedTensor):
+            return inputs.with_flat_values(self._tokenize(inputs.flat_values))
+        return self._tokenize(inputs)
+
+    def _set_vocabulary(self, vocabulary):
+        raise NotImplementedError
+
+    def _write_asset(self, path):
+        raise NotImplementedError
+
+    def _tokenize(self, inputs):
+        raise NotImplementedError
+
+    def _detokenize(self, inputs):
+        raise NotImplementedError
+
+
+def _to_string_tensor(inputs, class_name):
+    """Converts `inputs` to a string `tf.Tensor` or `tf.RaggedTensor`."""
+    expected = f"{class_name} takes strings: a str, a list of str or a string"
+    inputs = _to_tensor(inputs, f"{expected} tensor.")
+    if inputs.dtype != tf.string:
+        raise TypeError(
+            f"{expected} tensor. Received: inputs.dtype={inputs.dtype.name}. "
+            "Pass raw text; to map ids back to text use `detokenize()`."
+        )
+    return inputs
+
+
+def _to_id_tensor(inputs, class_name):
+    """Converts `inputs` to an int32 `tf.Tensor` or `tf.RaggedTensor`."""
+    expected = f"{class_name}.detokenize() takes integer token ids."
+    inputs = _to_tensor(inputs, expected)
+    if not inputs.dtype.is_integer:
+        raise TypeError(
+            f"{expected} Received: inputs.dtype={inputs.dtype.name}. Pass "
+            "the output of `tokenize()`."
+        )
+    return tf.cast(inputs, "int32")
+
+
+def _to_tensor(inputs, expected):
+    """Converts Python and NumPy data to a dense or ragged tensor."""
+    if isinstance(inputs, (tf.Tensor, tf.RaggedTensor)):
+        return inputs
+    try:
+        if isinstance(inputs, (list, tuple)) and _is_ragged_list(inputs):
+            return tf.ragged.constant(inputs)
+        return tf.convert_to_tensor(inputs)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{expected} Received: inputs={short_repr(inputs)} of type "
+            f"{type(inputs).__name__}."
+        ) from None
+
+
+def _is_ragged_list(values):
+    """Whether a nested list has rows of different lengths."""
+    if not values or not all(isinstance(x, (list, tuple)) for x in values):
+        return False
+    lengths = {len(x) for x in values}
+    return len(lengths) > 1 or any(_is_ragged_list(x) for x in values)
+
+
+def short_repr(value, limit=80):
+    """`repr(value)`, cut to `limit` characters for error messages."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

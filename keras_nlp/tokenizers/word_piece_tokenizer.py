@@ -1,0 +1,406 @@
+# Copyright 2026 The keras_nlp Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     https://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""BERT's WordPiece tokenizer on tensorflow-text."""
+
+import os
+
+import keras
+import tensorflow as tf
+
+from keras_nlp.tokenizers.tokenizer import Tokenizer
+
+try:
+    import tensorflow_text as tf_text
+except ImportError:
+    tf_text = None
+
+# Every regular expression below is RE2 syntax on UTF-8 text.
+
+# A string made only of well-formed UTF-8 (no surrogates, no overlong forms).
+_VALID_UTF8 = r"[\x{0}-\x{D7FF}\x{E000}-\x{10FFFF}]*"
+
+# Characters BERT deletes: control characters (Cc) except "\t", "\n" and
+# "\r", format characters (Cf, e.g. zero-width space, soft hyphen) and
+# U+FFFD, which also stands in for invalid UTF-8 bytes.
+_DELETED_CHARACTERS = (
+    r"[\x{0}-\x{8}\x{B}\x{C}\x{E}-\x{1F}\x{7F}-\x{9F}\p{Cf}\x{FFFD}]"
+)
+
+# Unicode separators (Zs, Zl, Zp) other than the ASCII space: BERT treats
+# them as whitespace, and tensorflow-text's whitespace split only knows
+# ASCII whitespace, so they become " ".
+_UNICODE_WHITESPACE = r"[^\PZ ]"
+
+# BERT's punctuation: every non-alphanumeric printable ASCII character and
+# every Unicode punctuation character (P*).
+_PUNCTUATION = r"!-/:-@\[-`{-~\p{P}"
+
+# The CJK Unified Ideograph blocks BERT splits into one token per character.
+_CJK_IDEOGRAPHS = (
+    r"\x{4E00}-\x{9FFF}\x{3400}-\x{4DBF}\x{20000}-\x{2A6DF}"
+    r"\x{2A700}-\x{2B73F}\x{2B740}-\x{2B81F}\x{2B820}-\x{2CEAF}"
+    r"\x{F900}-\x{FAFF}\x{2F800}-\x{2FA1F}"
+)
+
+# FastWordpieceTokenizer rejects vocabulary tokens longer than this.
+_MAX_TOKEN_BYTES = 256
+
+
+@keras.saving.register_keras_serializable(package="keras_nlp")
+class WordPieceTokenizer(Tokenizer):
+    """BERT's WordPiece tokenizer: strings to int32 WordPiece ids.
+
+    The tokenizer reproduces the ids of the reference BERT tokenizer
+    (`FullTokenizer` of google-research/bert) on any input. It first runs
+    BERT's basic tokenization: it deletes control and format characters
+    (such as zero-width spaces and soft hyphens) and U+FFFD, treats all
+    Unicode whitespace as a word boundary, puts each CJK ideograph in a word
+    of its own, optionally lower-cases and strips accents (Unicode NFD, then
+    removal of non-spacing marks), and splits off every punctuation
+    character (ASCII symbols and Unicode category P). Each word is then
+    split into the longest matching vocabulary pieces from left to right,
+    pieces after the first carrying `suffix_indicator`; a word that cannot
+    be split, or that is longer than `max_chars_per_token` characters,
+    becomes `oov_token`.
+
+    Invalid UTF-8 bytes in the input never raise: they are dropped, as the
+    reference tokenizer's `decode("utf-8", "ignore")` drops them. The
+    character tables are those of the Unicode version of tensorflow-text's
+    ICU and RE2 libraries, so characters assigned in newer Unicode versions
+    may be classified differently from a newer Python.
+
+    The tokenizer is a Keras layer: it runs in `tf.data.Dataset.map` (the
+    recommended place) and at the head of a Keras model that takes raw
+    strings. Saved in a `.keras` file, the vocabulary travels with the model
+    as the asset `vocab.txt`; it is not part of `get_config()`.
+
+    Reference:
+        [Devlin et al., 2019](https://arxiv.org/abs/1810.04805)
+
+    Args:
+        vocabulary: list of str, or str. The vocabulary, one token per id, or
+            the path of a `vocab.txt` file with one token per line. It must
+            contain `oov_token`; BERT packing and masking also need
+            `"[CLS]"`, `"[SEP]"`, `"[PAD]"` and `"[MASK]"`. `None` only when
+            the layer is rebuilt from a config (the vocabulary then comes
+            from the assets of a `.keras` file).
+        lowercase: bool. Whether to lower-case the text (as Python's
+            `str.lower`). Defaults to `True`.
+        strip_accents: bool or None. Whether to strip accents. `None` means
+            "strip when `lowercase` is `True`", BERT's rule. Defaults to
+            `None`.
+        split_on_cjk: bool. Whether to make each CJK ideograph a word of its
+            own. Defaults to `True`.
+        suffix_indicator: str. The prefix of vocabulary pieces that continue
+            a word. Defaults to `"##"`.
+        oov_token: str. The token of words that cannot be tokenized.
+            Defaults to `"[UNK]"`.
+        max_chars_per_token: int. Words with more characters (Unicode code
+            points) become `oov_token`. Defaults to `100`.
+        **kwargs: Base layer arguments, such as `name`.
+
+    Call arguments:
+        inputs: A string, a list of strings or a string tensor.
+
+    Input shape:
+        `()` (one string) or `(batch_size,)`.
+
+    Output shape:
+        `(num_tokens,)` for one string; a `tf.RaggedTensor` of shape
+        `(batch_size, None)` for a batch.
+
+    Example:
+
+    ```python
+    vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]",
+                  "the", "quick", "brown", "fox", "jump", "##ed", "."]
+    tokenizer = keras_nlp.tokenizers.WordPieceTokenizer(vocabulary)
+    tokenizer("The quick brown fox jumped.")  # [5, 6, 7, 8, 9, 10, 11]
+    ids = tokenizer(["The fox", "Jumped!"])  # ragged [[5, 8], [9, 10, 1]]
+    tokenizer.detokenize(ids)  # ["the fox", "jumped [UNK]"]
+
+    # The same tokenizer from a vocabulary file.
+    with open("vocab.txt", "w") as vocab_file:
+        vocab_file.write("\\n".join(vocabulary) + "\\n")
+    tokenizer = keras_nlp.tokenizers.WordPieceTokenizer("vocab.txt")
+    tokenizer.cls_token_id  # 2
+    ```
+    """
+
+    asset_file_name = "vocab.txt"
+    preset_settings = (
+        "lowercase",
+        "strip_accents",
+        "split_on_cjk",
+        "suffix_indicator",
+        "oov_token",
+        "max_chars_per_token",
+    )
+
+    def __init__(
+        self,
+        vocabulary,
+        lowercase=True,
+        strip_accents=None,
+        split_on_cjk=True,
+        suffix_indicator="##",
+        oov_token="[UNK]",
+        max_chars_per_token=100,
+        **kwargs,
+    ):
+        if tf_text is None:
+            raise ImportError(
+                "WordPieceTokenizer requires tensorflow-text. Install it "
+                "with: pip install tensorflow-text"
+            )
+        super().__init__(**kwargs)
+        check_bert_settings(lowercase, strip_accents, split_on_cjk)
+        for name, value in (
+            ("suffix_indicator", suffix_indicator),
+            ("oov_token", oov_token),
+        ):
+            if not isinstance(value, str) or not value:
+                raise ValueError(
+                    f"`{name}` must be a non-empty string. "
+                    f"Received: {name}={value!r}"
+                )
+        if (
+            not isinstance(max_chars_per_token, int)
+            or isinstance(max_chars_per_token, bool)
+            or max_chars_per_token < 1
+        ):
+            raise ValueError(
+                "`max_chars_per_token` must be a positive integer. "
+                f"Received: max_chars_per_token={max_chars_per_token!r}"
+            )
+        self.lowercase = lowercase
+        self.strip_accents = strip_accents
+        self.split_on_cjk = split_on_cjk
+        self.suffix_indicator = suffix_indicator
+        self.oov_token = oov_token
+        self.max_chars_per_token = max_chars_per_token
+        self._set_vocabulary(vocabulary)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                # The vocabulary is an asset, not part of the config.
+                "vocabulary": None,
+                "lowercase": self.lowercase,
+                "strip_accents": self.strip_accents,
+                "split_on_cjk": self.split_on_cjk,
+                "suffix_indicator": self.suffix_indicator,
+                "oov_token": self.oov_token,
+                "max_chars_per_token": self.max_chars_per_token,
+            }
+        )
+        return config
+
+    def _special_tokens(self):
+        return {
+            "cls_token_id": "[CLS]",
+            "sep_token_id": "[SEP]",
+            "pad_token_id": "[PAD]",
+            "mask_token_id": "[MASK]",
+            "unk_token_id": self.oov_token,
+        }
+
+    def _set_vocabulary(self, vocabulary):
+        if vocabulary is None:
+            self._set_token_ids(None)
+            return
+        tokens = _read_vocabulary(vocabulary)
+        if self.oov_token not in tokens:
+            raise ValueError(
+                f"The vocabulary must contain `oov_token` ({self.oov_token!r})"
+                f", the token of unknown words. Received: a vocabulary of "
+                f"{len(tokens)} tokens without it. Add it to the vocabulary "
+                "or pass the `oov_token` the vocabulary uses."
+            )
+        self._set_token_ids(tokens)
+        suffix = self.suffix_indicator
+        # What each token adds to a detokenized string: continuation pieces
+        # glue onto the previous piece, other tokens start a new word.
+        detokenized_pieces = [
+            (
+                token[len(suffix) :]
+                if token.startswith(suffix) and token != suffix
+                else " " + token
+            )
+            for token in tokens
+        ]
+        with tf.init_scope():
+            self._word_piece = tf_text.FastWordpieceTokenizer(
+                vocab=tokens,
+                suffix_indicator=suffix,
+                # Words longer than `max_chars_per_token` characters are
+                # replaced before this step, so no shorter word is cut off.
+                max_bytes_per_word=4 * self.max_chars_per_token,
+                token_out_type=tf.int32,
+                unknown_token=self.oov_token,
+                no_pretokenization=True,
+            )
+            self._detokenized_pieces = tf.constant(detokenized_pieces)
+
+    def _write_asset(self, path):
+        with open(path, "w", encoding="utf-8") as vocab_file:
+            for token in self._vocabulary:
+                vocab_file.write(token + "\n")
+
+    def _tokenize(self, inputs):
+        words = bert_pre_tokenize(
+            inputs,
+            lowercase=self.lowercase,
+            strip_accents=self.strip_accents,
+            split_on_cjk=self.split_on_cjk,
+        )
+
+        def replace_long_words(flat_words):
+            num_chars = tf.strings.length(flat_words, unit="UTF8_CHAR")
+            return tf.where(
+                num_chars > self.max_chars_per_token,
+                self.oov_token,
+                flat_words,
+            )
+
+        words = tf.ragged.map_flat_values(replace_long_words, words)
+        # [..., words, pieces] -> [..., pieces].
+        return self._word_piece.tokenize(words).merge_dims(-2, -1)
+
+    def _detokenize(self, inputs):
+        pieces = tf.gather(self._detokenized_pieces, inputs)
+        text = tf.strings.reduce_join(pieces, axis=-1)
+        return tf.strings.regex_replace(text, "^ ", "")
+
+
+def bert_pre_tokenize(inputs, lowercase, strip_accents, split_on_cjk):
+    """BERT's basic tokenization: splits strings into normalized words.
+
+    Args:
+        inputs: a string `tf.Tensor`.
+        lowercase: bool. Whether to lower-case.
+        strip_accents: bool or None. Whether to strip accents; `None` means
+            "when `lowercase`".
+        split_on_cjk: bool. Whether each CJK ideograph is a word.
+
+    Returns:
+        The words, a string tensor with one more (ragged) dimension than
+        `inputs`.
+    """
+    if strip_accents is None:
+        strip_accents = lowercase
+    # Invalid UTF-8 becomes U+FFFD, deleted below; the check skips the
+    # costlier transcoding in the common all-valid case.
+    is_valid = tf.reduce_all(tf.strings.regex_full_match(inputs, _VALID_UTF8))
+    text = tf.cond(
+        is_valid,
+        lambda: inputs,
+        lambda: tf.strings.unicode_transcode(
+            inputs,
+            "UTF-8",
+            "UTF-8",
+            errors="replace",
+            replacement_char=0xFFFD,
+        ),
+    )
+    text = tf.strings.regex_replace(text, _DELETED_CHARACTERS, "")
+    text = tf.strings.regex_replace(text, _UNICODE_WHITESPACE, " ")
+    if lowercase:
+        # Full Unicode lower-casing, as Python's `str.lower`. (This op
+        # stops at a NUL byte, which was deleted above.)
+        text = tf.strings.lower(text, encoding="utf-8")
+    if strip_accents:
+        text = tf_text.normalize_utf8(text, "NFD")
+        text = tf.strings.regex_replace(text, r"\p{Mn}", "")
+    # Punctuation (and CJK ideographs) become words of their own. This runs
+    # after normalization, which can create punctuation (U+1FEF -> "`").
+    split_characters = _PUNCTUATION + (_CJK_IDEOGRAPHS if split_on_cjk else "")
+    text = tf.strings.regex_replace(text, f"[{split_characters}]", r" \0 ")
+    return tf.strings.split(text)
+
+
+def check_bert_settings(lowercase, strip_accents, split_on_cjk):
+    """Validates the basic-tokenization arguments."""
+    for name, value in (
+        ("lowercase", lowercase),
+        ("split_on_cjk", split_on_cjk),
+    ):
+        if not isinstance(value, bool):
+            raise ValueError(
+                f"`{name}` must be a bool. Received: {name}={value!r}"
+            )
+    if strip_accents is not None and not isinstance(strip_accents, bool):
+        raise ValueError(
+            "`strip_accents` must be a bool or None (strip when "
+            f"`lowercase`). Received: strip_accents={strip_accents!r}"
+        )
+
+
+def _read_vocabulary(vocabulary):
+    """Returns the vocabulary as a validated list of tokens."""
+    if isinstance(vocabulary, (str, os.PathLike)):
+        path = os.fspath(vocabulary)
+        if not os.path.isfile(path):
+            raise ValueError(
+                "`vocabulary` must be a list of tokens or the path of a "
+                f"vocabulary file. Received: vocabulary={path!r}, which is "
+                "not a file. Check the path."
+            )
+        with open(path, encoding="utf-8") as vocab_file:
+            tokens = vocab_file.read().split("\n")
+        if tokens and tokens[-1] == "":
+            tokens.pop()  # The newline that ends the last line.
+        tokens = [token.rstrip("\r") for token in tokens]
+        source = f"file {path!r}"
+    elif isinstance(vocabulary, (list, tuple)):
+        tokens = list(vocabulary)
+        source = "list"
+    else:
+        raise ValueError(
+            "`vocabulary` must be a list of tokens or the path of a "
+            f"vocabulary file. Received: vocabulary of type "
+            f"{type(vocabulary).__name__}."
+        )
+    if not tokens:
+        raise ValueError(
+            f"`vocabulary` is empty. Received: an empty vocabulary {source}."
+            " Pass a vocabulary with one token per id, such as BERT's "
+            "`vocab.txt`."
+        )
+    seen = {}
+    for index, token in enumerate(tokens):
+        if not isinstance(token, str) or "\n" in token or "\r" in token:
+            raise ValueError(
+                "Every vocabulary token must be a string without line "
+                f"breaks. Received: token {index} = {token!r} in the "
+                f"vocabulary {source}."
+            )
+        if len(token.encode("utf-8")) > _MAX_TOKEN_BYTES:
+            raise ValueError(
+                f"Vocabulary tokens can have at most {_MAX_TOKEN_BYTES} "
+                f"UTF-8 bytes. Received: token {index} = {token[:20]!r}... "
+                f"({len(token.encode('utf-8'))} bytes) in the vocabulary "
+                f"{source}. Remove it (tensorflow-text's "
+                "FastWordpieceTokenizer cannot hold it)."
+            )
+        if token in seen:
+            raise ValueError(
+                "Vocabulary tokens must be unique. Received: "
+                f"{token!r} at ids {seen[token]} and {index} in the "
+                f"vocabulary {source}. Remove the duplicate."
+            )
+        seen[token] = index
+    return tokens

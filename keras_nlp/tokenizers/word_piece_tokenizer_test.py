@@ -1,0 +1,547 @@
+# Copyright 2026 The keras_nlp Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     https://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Tests for WordPieceTokenizer, including parity with reference BERT."""
+
+import json
+import os
+import re
+import string
+import unicodedata
+
+import keras
+import numpy as np
+import tensorflow as tf
+from absl.testing import parameterized
+
+from keras_nlp.testing.test_case import TestCase
+from keras_nlp.tokenizers.word_piece_tokenizer import WordPieceTokenizer
+
+# ---------------------------------------------------------------------------
+# Reference BERT tokenizer in plain Python, written from the algorithm of
+# google-research/bert `tokenization.py` (`FullTokenizer`): `BasicTokenizer`
+# then greedy longest-match-first `WordpieceTokenizer`. Shares no code with
+# the package.
+# ---------------------------------------------------------------------------
+
+_REFERENCE_CJK_BLOCKS = (
+    (0x4E00, 0x9FFF),
+    (0x3400, 0x4DBF),
+    (0x20000, 0x2A6DF),
+    (0x2A700, 0x2B73F),
+    (0x2B740, 0x2B81F),
+    (0x2B820, 0x2CEAF),
+    (0xF900, 0xFAFF),
+    (0x2F800, 0x2FA1F),
+)
+
+
+def _reference_is_cjk(char):
+    code = ord(char)
+    return any(low <= code <= high for low, high in _REFERENCE_CJK_BLOCKS)
+
+
+def _reference_is_whitespace(char):
+    if char in (" ", "\t", "\n", "\r"):
+        return True
+    return unicodedata.category(char) == "Zs"
+
+
+def _reference_is_control(char):
+    if char in ("\t", "\n", "\r"):
+        return False
+    return unicodedata.category(char) in ("Cc", "Cf")
+
+
+def _reference_is_punctuation(char):
+    code = ord(char)
+    if 33 <= code <= 47 or 58 <= code <= 64:
+        return True
+    if 91 <= code <= 96 or 123 <= code <= 126:
+        return True
+    return unicodedata.category(char).startswith("P")
+
+
+def reference_basic_tokenize(text, lowercase):
+    """BERT's `BasicTokenizer.tokenize`."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "ignore")  # BERT's convert_to_unicode.
+    cleaned = []
+    for char in text:
+        if ord(char) in (0, 0xFFFD) or _reference_is_control(char):
+            continue
+        cleaned.append(" " if _reference_is_whitespace(char) else char)
+    spaced = []
+    for char in cleaned:
+        spaced.append(f" {char} " if _reference_is_cjk(char) else char)
+    words = []
+    for token in "".join(spaced).split():
+        if lowercase:
+            token = unicodedata.normalize("NFD", token.lower())
+            token = "".join(
+                char for char in token if unicodedata.category(char) != "Mn"
+            )
+        word = []
+        for char in token:
+            if _reference_is_punctuation(char):
+                if word:
+                    words.append("".join(word))
+                    word = []
+                words.append(char)
+            else:
+                word.append(char)
+        if word:
+            words.append("".join(word))
+    return words
+
+
+def reference_word_piece(word, vocab, unk="[UNK]", max_chars=100):
+    """BERT's `WordpieceTokenizer.tokenize` on one word."""
+    if len(word) > max_chars:
+        return [unk]
+    pieces = []
+    start = 0
+    while start < len(word):
+        piece = None
+        for end in range(len(word), start, -1):
+            candidate = word[start:end]
+            if start > 0:
+                candidate = "##" + candidate
+            if candidate in vocab:
+                piece = candidate
+                break
+        if piece is None:
+            return [unk]
+        pieces.append(piece)
+        start = end
+    return pieces
+
+
+def reference_tokenize(text, vocabulary, lowercase, max_chars=100):
+    """BERT's `FullTokenizer.tokenize` + `convert_tokens_to_ids`."""
+    ids = {token: index for index, token in enumerate(vocabulary)}
+    output = []
+    for word in reference_basic_tokenize(text, lowercase):
+        for piece in reference_word_piece(word, ids, max_chars=max_chars):
+            output.append(ids[piece])
+    return output
+
+
+# ---------------------------------------------------------------------------
+# Fixtures.
+# ---------------------------------------------------------------------------
+
+TRICKY_STRINGS = [
+    "Hello, World! How are you?",
+    "Ünïcödé façade naïve CAFÉ résumé",
+    "İstanbul ΟΔΟΣ ς Σ ß ẞ ﬁne Ǆ",
+    "中文字符 and 日本語 한국어 豈",
+    "emoji 😀👍🏽 ok 👨\u200d👩\u200d👧",
+    "nul\x00byte repl\ufffdchar zero\u200bwidth soft\u00adhyphen bell\x07",
+    "tab\there\nnew\r\nline\x0bvt\x0cff\x85nel",
+    "nbsp\u00a0ideo\u3000line\u2028para\u2029end",
+    "x" * 101 + " ok",
+    "é" * 101,
+    "é" * 60,
+    "中" * 120,
+    "...!!!???--- $100 ^_^ `code` {x|y} ~tilde",
+    "don't stop-believing «quoted» ¿qué? ¡sí!",
+    "MiXeD CaSe WoRdS",
+    "",
+    "   \t\n  ",
+    "\u0301 combining alone",
+    "a\u1fefb greek varia",
+    "①②③ ＡＢＣ ⅻ",
+    "unaffable unwanted running",
+    b"bad \xff\xfe utf8 \xc3",
+    b"a\xed\xa0\x80b surrogate",
+    b"\xc0\xaf overlong",
+]
+
+_SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+_CHARACTERS = (
+    string.ascii_letters
+    + string.digits
+    + string.punctuation
+    + "üïöéçàßσςοδι中文字符日本語한국어豈😀ｂ¿«"
+)
+_WORDS = [
+    "hello",
+    "world",
+    "how",
+    "are",
+    "you",
+    "unicode",
+    "facade",
+    "naive",
+    "un",
+    "##aff",
+    "##able",
+    "##want",
+    "##ed",
+    "run",
+    "##ning",
+    "line",
+    "##ine",
+    "Hello",
+    "CaSe",
+    "##RdS",
+]
+# Characters come without their "##" form one time in three, so that some
+# words cannot be split and become "[UNK]".
+PARITY_VOCABULARY = (
+    _SPECIAL_TOKENS
+    + _WORDS
+    + list(_CHARACTERS)
+    + ["##" + char for i, char in enumerate(_CHARACTERS) if i % 3]
+)
+
+TOY_VOCABULARY = [
+    "[PAD]",
+    "[UNK]",
+    "[CLS]",
+    "[SEP]",
+    "[MASK]",
+    "the",
+    "quick",
+    "brown",
+    "fox",
+    "jump",
+    "##ed",
+    "##s",
+    ".",
+    "un",
+    "##aff",
+    "##able",
+    "中",
+    "文",
+    "cafe",
+    "café",
+    "Café",
+    "Cafe",
+]
+
+
+def _write_vocabulary(path, tokens):
+    with open(path, "w", encoding="utf-8") as vocab_file:
+        vocab_file.write("".join(token + "\n" for token in tokens))
+
+
+class WordPieceTokenizerTest(TestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tokenizer = WordPieceTokenizer(TOY_VOCABULARY)
+
+    def test_reference_tokenizer_sanity(self):
+        # The reference itself, on the example of BERT's docstring.
+        self.assertEqual(
+            reference_word_piece("unaffable", set(TOY_VOCABULARY)),
+            ["un", "##aff", "##able"],
+        )
+        self.assertEqual(
+            reference_basic_tokenize("Héllo,  WORLD!", lowercase=True),
+            ["hello", ",", "world", "!"],
+        )
+
+    @parameterized.named_parameters(
+        ("lowercase", True, 100),
+        ("cased", False, 100),
+        ("cased_short_words", False, 5),
+        ("lowercase_short_words", True, 5),
+    )
+    def test_ids_equal_reference_bert(self, lowercase, max_chars):
+        tokenizer = WordPieceTokenizer(
+            PARITY_VOCABULARY,
+            lowercase=lowercase,
+            max_chars_per_token=max_chars,
+        )
+        outputs = tokenizer(TRICKY_STRINGS).to_list()
+        for text, ids in zip(TRICKY_STRINGS, outputs):
+            expected = reference_tokenize(
+                text, PARITY_VOCABULARY, lowercase, max_chars=max_chars
+            )
+            self.assertEqual(ids, expected, msg=f"text={text!r}")
+        # The fixture exercises both unknown and multi-piece words.
+        flat = [i for ids in outputs for i in ids]
+        self.assertIn(PARITY_VOCABULARY.index("[UNK]"), flat)
+        self.assertTrue(
+            any(PARITY_VOCABULARY[i].startswith("##") for i in flat)
+        )
+
+    def test_toy_vocabulary_exact_ids(self):
+        tokenizer = self.tokenizer
+        self.assertAllEqual(
+            tokenizer("The quick brown fox jumped."), [5, 6, 7, 8, 9, 10, 12]
+        )
+        self.assertAllEqual(tokenizer("unaffable"), [13, 14, 15])
+        self.assertAllEqual(tokenizer("Jumps!"), [9, 11, 1])
+        self.assertAllEqual(tokenizer("中文"), [16, 17])
+        # Lower-cased and accent-stripped: "Café" -> "cafe".
+        self.assertAllEqual(tokenizer("Café CAFE"), [18, 18])
+        self.assertAllEqual(tokenizer(""), np.zeros((0,), "int32"))
+
+    def test_case_and_accent_options(self):
+        def ids(text, **kwargs):
+            tokenizer = WordPieceTokenizer(TOY_VOCABULARY, **kwargs)
+            return tokenizer(text).numpy().tolist()
+
+        self.assertEqual(ids("Café", lowercase=False), [20])
+        self.assertEqual(ids("Café", lowercase=False, strip_accents=True), [21])
+        self.assertEqual(ids("Café", strip_accents=False), [19])
+        self.assertEqual(ids("中文", split_on_cjk=False), [1])
+        self.assertEqual(ids("the quick", max_chars_per_token=4), [5, 1])
+
+    def test_batched_and_unbatched_inputs(self):
+        texts = ["The quick fox.", "", "unaffable jumps"]
+        batched = self.tokenizer(texts)
+        self.assertIsInstance(batched, tf.RaggedTensor)
+        self.assertEqual(batched.dtype, tf.int32)
+        self.assertEqual(batched.shape.as_list(), [3, None])
+        for text, ids in zip(texts, batched.to_list()):
+            single = self.tokenizer(text)
+            self.assertIsInstance(single, tf.Tensor)
+            self.assertEqual(single.shape.rank, 1)
+            self.assertEqual(single.numpy().tolist(), ids)
+        # NumPy arrays, tensors and bytes work like lists of str.
+        for inputs in (
+            np.array(texts),
+            tf.constant(texts),
+            [text.encode() for text in texts],
+        ):
+            self.assertEqual(
+                self.tokenizer(inputs).to_list(), batched.to_list()
+            )
+        # A ragged batch of segments gets one more ragged dimension.
+        segments = tf.ragged.constant([["The fox", "jumped"], ["quick"]])
+        self.assertEqual(
+            self.tokenizer(segments).to_list(), [[[5, 8], [9, 10]], [[6]]]
+        )
+
+    def test_tf_data_map(self):
+        texts = ["The quick fox.", "unaffable", "jumped jumps", ""]
+        expected = self.tokenizer(texts).to_list()
+        dataset = tf.data.Dataset.from_tensor_slices(texts)
+        unbatched = dataset.map(
+            self.tokenizer, num_parallel_calls=tf.data.AUTOTUNE
+        )
+        self.assertEqual(
+            [ids.tolist() for ids in unbatched.as_numpy_iterator()], expected
+        )
+        batched = dataset.batch(2).map(
+            self.tokenizer, num_parallel_calls=tf.data.AUTOTUNE
+        )
+        self.assertEqual(
+            [row for batch in batched for row in batch.to_list()], expected
+        )
+
+    def test_keras_model_saving_with_vocabulary_asset(self):
+        temp_dir = self.get_temp_dir()
+        vocab_path = os.path.join(temp_dir, "vocab.txt")
+        _write_vocabulary(vocab_path, TOY_VOCABULARY)
+        tokenizer = WordPieceTokenizer(vocab_path, lowercase=False)
+        inputs = keras.Input(shape=(), dtype="string")
+        outputs = tokenizer(inputs)
+        self.assertEqual(tuple(outputs.shape), (None, None))
+        self.assertTrue(outputs.ragged)
+        model = keras.Model(inputs, outputs)
+        texts = tf.constant(["Café the fox", "the Cafe jumped."])
+        expected = model(texts).to_list()
+        self.assertEqual(expected, tokenizer(texts).to_list())
+
+        model_path = os.path.join(temp_dir, "model.keras")
+        model.save(model_path)
+        os.remove(vocab_path)  # The vocabulary must travel in the file.
+        restored = keras.models.load_model(model_path)
+        self.assertEqual(restored(texts).to_list(), expected)
+        restored_tokenizer = restored.layers[-1]
+        self.assertIsInstance(restored_tokenizer, WordPieceTokenizer)
+        self.assertEqual(restored_tokenizer.get_vocabulary(), TOY_VOCABULARY)
+        self.assertFalse(restored_tokenizer.lowercase)
+
+    def test_config_round_trip(self):
+        tokenizer = WordPieceTokenizer(
+            TOY_VOCABULARY,
+            lowercase=False,
+            strip_accents=True,
+            split_on_cjk=False,
+            suffix_indicator="@@",
+            oov_token="[MASK]",
+            max_chars_per_token=7,
+            name="my_tokenizer",
+        )
+        config = tokenizer.get_config()
+        # The vocabulary is an asset, never a (huge) config entry.
+        self.assertIsNone(config["vocabulary"])
+        restored = self.assertConfigRoundTrip(tokenizer)
+        self.assertEqual(restored.max_chars_per_token, 7)
+        self.assertEqual(restored.suffix_indicator, "@@")
+        serialized = keras.layers.serialize(tokenizer)
+        self.assertEqual(
+            serialized["registered_name"], "keras_nlp>WordPieceTokenizer"
+        )
+        self.assertIsInstance(
+            keras.layers.deserialize(serialized), WordPieceTokenizer
+        )
+        with self.assertRaisesRegex(ValueError, "has no vocabulary"):
+            restored("the fox")
+
+    def test_detokenize_round_trip(self):
+        text = "The quick brown fox jumped."
+        self.assertEqual(
+            self.tokenizer.detokenize(self.tokenizer(text)).numpy(),
+            b"the quick brown fox jumped .",
+        )
+        ids = self.tokenizer(["unaffable fox", "jumps"])
+        self.assertAllEqual(
+            self.tokenizer.detokenize(ids), [b"unaffable fox", b"jumps"]
+        )
+        # Dense (e.g. packed) ids and Python lists work too.
+        self.assertAllEqual(
+            self.tokenizer.detokenize([[2, 5, 3], [2, 9, 11]]),
+            [b"[CLS] the [SEP]", b"[CLS] jumps"],
+        )
+        with self.assertRaisesRegex(ValueError, r"\[0, 22\)"):
+            self.tokenizer.detokenize([5, 22])
+        with self.assertRaisesRegex(TypeError, "integer token ids"):
+            self.tokenizer.detokenize(["the"])
+
+    def test_vocabulary_lookups(self):
+        tokenizer = self.tokenizer
+        self.assertEqual(tokenizer.vocab_size(), len(TOY_VOCABULARY))
+        self.assertEqual(tokenizer.get_vocabulary(), TOY_VOCABULARY)
+        tokenizer.get_vocabulary().append("extra")  # A copy.
+        self.assertEqual(tokenizer.vocab_size(), len(TOY_VOCABULARY))
+        self.assertEqual(tokenizer.id_to_token(10), "##ed")
+        self.assertEqual(tokenizer.id_to_token(np.int64(5)), "the")
+        self.assertEqual(tokenizer.token_to_id("##able"), 15)
+        with self.assertRaisesRegex(ValueError, "Received: id=22"):
+            tokenizer.id_to_token(22)
+        with self.assertRaisesRegex(ValueError, "Received: id=-1"):
+            tokenizer.id_to_token(-1)
+        with self.assertRaisesRegex(ValueError, "token='dog'"):
+            tokenizer.token_to_id("dog")
+
+    def test_special_token_ids(self):
+        tokenizer = self.tokenizer
+        self.assertEqual(tokenizer.pad_token_id, 0)
+        self.assertEqual(tokenizer.unk_token_id, 1)
+        self.assertEqual(tokenizer.cls_token_id, 2)
+        self.assertEqual(tokenizer.sep_token_id, 3)
+        self.assertEqual(tokenizer.mask_token_id, 4)
+        custom = WordPieceTokenizer(["<unk>", "[CLS]", "hi"], oov_token="<unk>")
+        self.assertEqual(custom.unk_token_id, 0)
+        self.assertAllEqual(custom("hi there"), [2, 0])
+        # Packing and masking tokens are required when they are used.
+        for attribute, token in (
+            ("sep_token_id", "[SEP]"),
+            ("pad_token_id", "[PAD]"),
+            ("mask_token_id", "[MASK]"),
+        ):
+            with self.assertRaisesRegex(ValueError, re.escape(repr(token))):
+                getattr(custom, attribute)
+
+    def test_from_preset(self):
+        preset = self.get_temp_dir()
+        _write_vocabulary(os.path.join(preset, "vocab.txt"), TOY_VOCABULARY)
+        tokenizer = WordPieceTokenizer.from_preset(preset)
+        self.assertTrue(tokenizer.lowercase)
+        self.assertAllEqual(tokenizer("The Fox"), [5, 8])
+        with open(os.path.join(preset, "config.json"), "w") as config_file:
+            json.dump(
+                {
+                    "class_name": "BertEncoder",
+                    "config": {"vocab_size": len(TOY_VOCABULARY)},
+                    "preprocessor": {
+                        "lowercase": False,
+                        "strip_accents": None,
+                        "sequence_length": 128,
+                    },
+                },
+                config_file,
+            )
+        tokenizer = WordPieceTokenizer.from_preset(preset, name="cased")
+        self.assertFalse(tokenizer.lowercase)
+        self.assertEqual(tokenizer.name, "cased")
+        self.assertAllEqual(tokenizer("The Café"), [1, 20])
+        tokenizer = WordPieceTokenizer.from_preset(preset, lowercase=True)
+        self.assertAllEqual(tokenizer("The Café"), [5, 18])
+
+    def test_from_preset_errors(self):
+        preset = self.get_temp_dir()
+        with self.assertRaisesRegex(ValueError, "must be a directory holding"):
+            WordPieceTokenizer.from_preset(preset)
+        _write_vocabulary(os.path.join(preset, "vocab.txt"), TOY_VOCABULARY)
+        config_path = os.path.join(preset, "config.json")
+        with open(config_path, "w") as config_file:
+            json.dump({"preprocessor": ["lowercase"]}, config_file)
+        with self.assertRaisesRegex(ValueError, "must be a JSON object"):
+            WordPieceTokenizer.from_preset(preset)
+        with open(config_path, "w") as config_file:
+            config_file.write("{not json")
+        with self.assertRaisesRegex(ValueError, "not valid JSON"):
+            WordPieceTokenizer.from_preset(preset)
+
+    def test_vocabulary_errors(self):
+        temp_dir = self.get_temp_dir()
+        missing = os.path.join(temp_dir, "missing.txt")
+        with self.assertRaisesRegex(ValueError, "which is not a file"):
+            WordPieceTokenizer(missing)
+        empty = os.path.join(temp_dir, "empty.txt")
+        _write_vocabulary(empty, [])
+        with self.assertRaisesRegex(ValueError, "`vocabulary` is empty"):
+            WordPieceTokenizer(empty)
+        with self.assertRaisesRegex(ValueError, "`vocabulary` is empty"):
+            WordPieceTokenizer([])
+        with self.assertRaisesRegex(ValueError, "must contain `oov_token`"):
+            WordPieceTokenizer(["[CLS]", "the"])
+        with self.assertRaisesRegex(ValueError, "'the' at ids 1 and 2"):
+            WordPieceTokenizer(["[UNK]", "the", "the"])
+        with self.assertRaisesRegex(ValueError, "without line breaks"):
+            WordPieceTokenizer(["[UNK]", "a\nb"])
+        with self.assertRaisesRegex(ValueError, "without line breaks"):
+            WordPieceTokenizer(["[UNK]", 7])
+        with self.assertRaisesRegex(ValueError, "at most 256"):
+            WordPieceTokenizer(["[UNK]", "x" * 257])
+        with self.assertRaisesRegex(ValueError, "of type int"):
+            WordPieceTokenizer(3)
+
+    def test_argument_errors(self):
+        for kwargs, pattern in (
+            ({"lowercase": "yes"}, "`lowercase` must be a bool"),
+            ({"split_on_cjk": 1}, "`split_on_cjk` must be a bool"),
+            ({"strip_accents": "no"}, "`strip_accents` must be a bool"),
+            ({"suffix_indicator": ""}, "`suffix_indicator` must be a non"),
+            ({"oov_token": None}, "`oov_token` must be a non-empty"),
+            ({"max_chars_per_token": 0}, "`max_chars_per_token` must be"),
+            ({"max_chars_per_token": True}, "`max_chars_per_token` must be"),
+        ):
+            with self.assertRaisesRegex(ValueError, pattern):
+                WordPieceTokenizer(TOY_VOCABULARY, **kwargs)
+
+    def test_non_string_inputs(self):
+        with self.assertRaisesRegex(TypeError, "inputs.dtype=int32"):
+            self.tokenizer([1, 2])
+        with self.assertRaisesRegex(TypeError, "inputs.dtype=float32"):
+            self.tokenizer(tf.constant([1.5]))
+        with self.assertRaisesRegex(TypeError, "of type list"):
+            self.tokenizer(["a", 1])
+        with self.assertRaisesRegex(TypeError, "inputs.dtype=int32"):
+            self.tokenizer(keras.Input(shape=(), dtype="int32"))
+
+    def test_invalid_utf8_is_dropped(self):
+        # Invalid bytes vanish, as in BERT's decode("utf-8", "ignore").
+        self.assertAllEqual(self.tokenizer(b"f\xffox the\xc3"), [8, 5])
+        outputs = self.tokenizer(tf.constant([b"\xed\xa0\x80", b"fox"]))
+        self.assertEqual(outputs.to_list(), [[], [8]])
