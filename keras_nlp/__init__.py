@@ -14,6 +14,7 @@
 
 """Keras building blocks for BERT-family Transformer encoders."""
 
+from keras_nlp import conversion
 from keras_nlp import encoders
 from keras_nlp import layers
 from keras_nlp import tokenizers

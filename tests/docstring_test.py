@@ -24,7 +24,7 @@ import pytest
 import keras_nlp
 
 _CODE_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
-_SUBPACKAGES = ("layers", "encoders", "tokenizers")
+_SUBPACKAGES = ("layers", "encoders", "tokenizers", "conversion")
 
 
 def _public_objects():

@@ -69,24 +69,32 @@ def save_encoder(encoder, path, tokenizer=None, overwrite=False):
 def load_encoder(cls, path):
     """Builds a `cls` encoder from the preset `path` and loads its weights.
 
+    A directory without a keras_nlp `config.json` is handed to the first
+    registered source format (see `register_source_format`) whose detector
+    recognizes it, such as an original BERT checkpoint.
+
     Raises:
-        ValueError: if `path` is not a preset directory, holds another class
-            of encoder, or its weights do not fit the config.
+        ValueError: if `path` is neither a preset directory nor a registered
+            source format, holds another class of encoder, or its weights do
+            not fit the config.
     """
     path = os.fspath(path)
-    if not os.path.isdir(path):
-        raise ValueError(
-            f"`path` must be a preset directory. Received: path={path!r}, "
-            "which does not exist or is not a directory."
-        )
-    metadata = read_preset_config(path)
+    metadata = read_preset_config(path) if os.path.isdir(path) else None
     if metadata is None:
+        source_format = find_source_format(path)
+        if source_format is not None:
+            return source_format.load_fn(cls, path)
+        if not os.path.isdir(path):
+            raise ValueError(
+                f"`path` must be a preset directory. Received: path={path!r}, "
+                "which does not exist or is not a directory. Accepted: "
+                f"{accepted_layouts()}"
+            )
         found = sorted(os.listdir(path))
         raise ValueError(
-            f"No keras_nlp preset found in {path!r}. Expected a directory "
-            f"holding `{CONFIG_FILE}` (with `class_name` and `config`) and "
-            f"`{WEIGHTS_FILE}`, as written by `save_to_preset`. "
-            f"Received: a directory holding {found}."
+            f"No keras_nlp preset found in {path!r}, and no known "
+            f"checkpoint layout either. Received: a directory holding "
+            f"{found}. Accepted: {accepted_layouts()}"
         )
     class_name = metadata["class_name"]
     if class_name != cls.__name__:
@@ -111,6 +119,68 @@ def load_encoder(cls, path):
             f"described by {CONFIG_FILE}: {error}"
         ) from None
     return encoder
+
+
+class SourceFormat:
+    """A registered checkpoint layout that `load_encoder` can read.
+
+    Args:
+        name: str. A short identifier, e.g. `"bert_checkpoint"`.
+        detect_fn: callable `(path) -> bool`; must not raise for a path it
+            does not recognize.
+        load_fn: callable `(cls, path) -> encoder`; builds and loads the
+            encoder, raising `ValueError` if `cls` is the wrong class.
+        description: str. The layout, as listed in "nothing matches" errors.
+    """
+
+    def __init__(self, name, detect_fn, load_fn, description):
+        self.name = name
+        self.detect_fn = detect_fn
+        self.load_fn = load_fn
+        self.description = description
+
+
+# Registered `SourceFormat`s, in the order they are tried.
+_SOURCE_FORMATS = []
+
+
+def register_source_format(name, detect_fn, load_fn, description):
+    """Registers (or replaces, by `name`) a source format for `from_preset`.
+
+    Packages that read foreign checkpoints (keras_nlp.conversion) register
+    their layouts at import; `load_encoder` tries them, in registration
+    order, on any path that is not a keras_nlp preset directory.
+    """
+    entry = SourceFormat(name, detect_fn, load_fn, description)
+    for index, existing in enumerate(_SOURCE_FORMATS):
+        if existing.name == name:
+            _SOURCE_FORMATS[index] = entry
+            return entry
+    _SOURCE_FORMATS.append(entry)
+    return entry
+
+
+def source_formats():
+    """The registered `SourceFormat`s, in the order they are tried."""
+    return list(_SOURCE_FORMATS)
+
+
+def find_source_format(path):
+    """The first registered `SourceFormat` that recognizes `path`, or None."""
+    for entry in _SOURCE_FORMATS:
+        if entry.detect_fn(path):
+            return entry
+    return None
+
+
+def accepted_layouts():
+    """Describes every layout `load_encoder` accepts, for error messages."""
+    layouts = [
+        f"a keras_nlp preset directory (`{CONFIG_FILE}` with `class_name` "
+        f"and `config`, `{WEIGHTS_FILE}`), as written by `save_to_preset`"
+    ]
+    layouts += [entry.description for entry in _SOURCE_FORMATS]
+    return "; ".join(f"({i}) {text}" for i, text in enumerate(layouts, 1))
 
 
 def read_preset_config(path):

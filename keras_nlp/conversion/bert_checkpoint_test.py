@@ -1,0 +1,419 @@
+# Copyright 2026 The keras_nlp Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     https://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+import json
+import os
+import shutil
+import tempfile
+from unittest import mock
+
+import keras
+import numpy as np
+
+from keras_nlp.conversion import bert_checkpoint
+from keras_nlp.conversion import loaded_checkpoint
+from keras_nlp.conversion import testing_checkpoints as checkpoints
+from keras_nlp.conversion.weight_plan import WeightPlan
+from keras_nlp.encoders.albert_encoder import AlbertEncoder
+from keras_nlp.encoders.bert_encoder import BertEncoder
+from keras_nlp.layers.gelu_approximate import gelu_approximate
+from keras_nlp.testing import numpy_bert
+from keras_nlp.testing.test_case import TestCase
+
+CONFIGS = {"bert": checkpoints.TINY_BERT, "albert": checkpoints.TINY_ALBERT}
+
+
+def _reference(arrays, family, inputs):
+    config = CONFIGS[family]
+    return numpy_bert.bert_forward(
+        checkpoints.reference_from_original(
+            arrays, family, config["num_layers"]
+        ),
+        inputs["input_word_ids"],
+        inputs["input_mask"],
+        inputs["input_type_ids"],
+        num_heads=config["num_attention_heads"],
+        # The original `gelu` is the tanh approximation.
+        activation="gelu_approximate",
+        num_layers=config["num_layers"],
+    )
+
+
+def _optimizer_slots(arrays):
+    slots = {}
+    for name, value in arrays.items():
+        slots[f"{name}/adam_m"] = np.zeros_like(value)
+        slots[f"{name}/adam_v"] = np.ones_like(value)
+    slots["global_step"] = np.array(1000, dtype="int64")
+    return slots
+
+
+class _RecordingPlan(WeightPlan):
+    """Records each plan and its targets' values when it is created."""
+
+    created = []
+
+    def __init__(self, sources, targets, *args, **kwargs):
+        super().__init__(sources, targets, *args, **kwargs)
+        self.initial_values = [
+            np.array(keras.ops.convert_to_numpy(t)) for t in self.targets
+        ]
+        _RecordingPlan.created.append(self)
+
+
+class BertCheckpointTest(TestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.root = tempfile.mkdtemp(prefix="bert_checkpoint_test_")
+        cls.arrays = {}
+        cls.dirs = {}
+        for family, config in CONFIGS.items():
+            arrays = checkpoints.original_arrays(family, config, seed=3)
+            cls.arrays[family] = arrays
+            cls.dirs[family] = checkpoints.write_original_directory(
+                os.path.join(cls.root, f"{family}_with_slots"),
+                family,
+                config,
+                dict(arrays, **_optimizer_slots(arrays)),
+            )
+        cls.inputs = checkpoints.random_inputs(checkpoints.TINY_BERT)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.root, ignore_errors=True)
+        super().tearDownClass()
+
+    def _write(self, family, arrays, **kwargs):
+        directory = os.path.join(self.get_temp_dir(), f"uncased_{family}")
+        return checkpoints.write_original_directory(
+            directory, family, CONFIGS[family], arrays, **kwargs
+        )
+
+    def _check_untouched(self, plans):
+        self.assertNotEmpty(plans)
+        for plan in plans:
+            for value, target in zip(plan.initial_values, plan.targets):
+                self.assertAllEqual(target, value)
+
+    def test_bert_matches_numpy_reference(self):
+        loaded = bert_checkpoint.load_checkpoint(self.dirs["bert"])
+        self.assertIsInstance(loaded.encoder, BertEncoder)
+        self.assertIs(loaded.encoder.inner_activation, gelu_approximate)
+        self.assertEqual(loaded.source_format, "bert_checkpoint")
+        outputs = loaded.encoder(self.inputs)
+        expected = _reference(self.arrays["bert"], "bert", self.inputs)
+        self.assertAllClose(outputs, expected, atol=1e-5, rtol=0)
+        self.assertIsNone(loaded.masked_lm)
+        self.assertTrue(loaded.vocabulary_file.endswith("vocab.txt"))
+
+    def test_albert_matches_numpy_reference(self):
+        loaded = bert_checkpoint.load_checkpoint(self.dirs["albert"])
+        self.assertIsInstance(loaded.encoder, AlbertEncoder)
+        self.assertEqual(loaded.encoder.num_layers, 3)
+        self.assertEqual(loaded.source_format, "albert_checkpoint")
+        outputs = loaded.encoder(self.inputs)
+        expected = _reference(self.arrays["albert"], "albert", self.inputs)
+        self.assertAllClose(outputs, expected, atol=1e-5, rtol=0)
+        self.assertTrue(loaded.vocabulary_file.endswith("30k-clean.model"))
+
+    def test_training_state_and_heads_are_skipped_by_rule(self):
+        loaded = bert_checkpoint.load_checkpoint(self.dirs["bert"])
+        num_weights = len(self.arrays["bert"]) - 7  # Minus the head arrays.
+        self.assertEqual(
+            loaded.summary,
+            {
+                "loaded": num_weights,
+                "skipped": {
+                    "optimizer slot": 2 * len(self.arrays["bert"]),
+                    "training step counter": 1,
+                    "pretraining head not requested (with_mlm_head)": 7,
+                },
+            },
+        )
+        self.assertIn("optimizer slot", loaded.summary_text)
+
+    def test_heads_match_numpy_reference(self):
+        for family in ("bert", "albert"):
+            arrays = self.arrays[family]
+            loaded = bert_checkpoint.load_checkpoint(
+                self.dirs[family], with_mlm_head=True
+            )
+            self.assertEqual(loaded.summary["loaded"], len(arrays), msg=family)
+            self.assertIs(
+                loaded.masked_lm.embedding_table,
+                loaded.encoder.get_embedding_table(),
+            )
+            outputs = loaded.encoder(self.inputs)
+            positions = np.array([[1, 2], [0, 2]], dtype="int32")
+            logits = loaded.masked_lm(
+                outputs["sequence_output"], masked_positions=positions
+            )
+            expected = _reference(arrays, family, self.inputs)
+            gathered = np.take_along_axis(
+                expected["sequence_output"], positions[..., None], axis=1
+            )
+            hidden = numpy_bert.gelu(
+                gathered @ arrays["cls/predictions/transform/dense/kernel"]
+                + arrays["cls/predictions/transform/dense/bias"],
+                approximate=True,
+            )
+            hidden = numpy_bert.layer_norm(
+                hidden,
+                arrays["cls/predictions/transform/LayerNorm/gamma"],
+                arrays["cls/predictions/transform/LayerNorm/beta"],
+                1e-12,
+            )
+            expected_logits = (
+                hidden @ arrays["bert/embeddings/word_embeddings"].T
+                + arrays["cls/predictions/output_bias"]
+            )
+            self.assertAllClose(logits, expected_logits, atol=1e-5, rtol=0)
+            next_sentence = loaded.next_sentence(outputs["pooled_output"])
+            expected_next = (
+                expected["pooled_output"]
+                @ arrays["cls/seq_relationship/output_weights"].T
+                + arrays["cls/seq_relationship/output_bias"]
+            )
+            self.assertAllClose(next_sentence, expected_next, atol=1e-5, rtol=0)
+
+    def test_missing_variable_is_an_error(self):
+        arrays = dict(self.arrays["bert"])
+        del arrays["bert/encoder/layer_1/attention/output/LayerNorm/beta"]
+        path = self._write("bert", arrays)
+        _RecordingPlan.created = []
+        with mock.patch.object(
+            loaded_checkpoint, "WeightPlan", _RecordingPlan
+        ), self.assertRaisesRegex(
+            ValueError,
+            r"(?s)Nothing was loaded.*Missing weights \(1\).*"
+            r"`bert/encoder/layer_1/attention/output/LayerNorm/beta` \(for "
+            r"target weight `transformer_layer_1/self_attention_layer_norm/"
+            r"beta` \[8\]\) is not in the original BERT checkpoint.*"
+            r"Likely cause",
+        ):
+            bert_checkpoint.load_checkpoint(path)
+        self._check_untouched(_RecordingPlan.created)
+
+    def test_extra_variable_is_an_error(self):
+        arrays = dict(self.arrays["bert"])
+        arrays["bert/encoder/layer_2/output/dense/bias"] = np.zeros(8)
+        path = self._write("bert", arrays)
+        _RecordingPlan.created = []
+        with mock.patch.object(
+            loaded_checkpoint, "WeightPlan", _RecordingPlan
+        ), self.assertRaisesRegex(
+            ValueError,
+            r"(?s)Unmapped source variables \(1\).*"
+            r"`bert/encoder/layer_2/output/dense/bias` \[8\].*"
+            r"Likely cause.*`num_layers`.*another model family",
+        ):
+            bert_checkpoint.load_checkpoint(path)
+        self._check_untouched(_RecordingPlan.created)
+
+    def test_wrong_shape_is_an_error(self):
+        arrays = dict(self.arrays["bert"])
+        # A checkpoint with a bigger vocabulary than its config says.
+        arrays["bert/embeddings/word_embeddings"] = np.zeros((31, 8))
+        path = self._write("bert", arrays)
+        _RecordingPlan.created = []
+        with mock.patch.object(
+            loaded_checkpoint, "WeightPlan", _RecordingPlan
+        ), self.assertRaisesRegex(
+            ValueError,
+            r"(?s)Shape mismatches \(1\).*"
+            r"`bert/embeddings/word_embeddings` has shape \[31, 8\], but "
+            r"target weight `word_embeddings/embeddings` has shape "
+            r"\[30, 8\].*Likely cause.*`vocab_size`",
+        ):
+            bert_checkpoint.load_checkpoint(path)
+        self._check_untouched(_RecordingPlan.created)
+
+    def test_bert_checkpoint_into_albert_config_is_an_error(self):
+        # An ALBERT config beside BERT weights: the wrong model family.
+        path = self._write("bert", self.arrays["bert"], write_config=False)
+        with open(os.path.join(path, "albert_config.json"), "w") as file:
+            json.dump(
+                checkpoints.original_config("albert", checkpoints.TINY_ALBERT),
+                file,
+            )
+        with self.assertRaisesRegex(
+            ValueError, r"(?s)Missing weights.*Unmapped source variables"
+        ):
+            bert_checkpoint.load_checkpoint(path)
+
+    def test_heads_requested_but_absent_is_an_error(self):
+        arrays = checkpoints.original_arrays(
+            "bert", checkpoints.TINY_BERT, with_heads=False
+        )
+        path = self._write("bert", arrays)
+        loaded = bert_checkpoint.load_checkpoint(path)
+        self.assertEqual(loaded.summary["skipped"], {})
+        with self.assertRaisesRegex(
+            ValueError, r"`cls/predictions/transform/dense/kernel`.*not in"
+        ):
+            bert_checkpoint.load_checkpoint(path, with_mlm_head=True)
+
+    def test_config_inferred_without_config_file(self):
+        config = dict(checkpoints.TINY_BERT, hidden_size=128, inner_dim=32)
+        arrays = checkpoints.original_arrays("bert", config, with_heads=False)
+        path = checkpoints.write_original_directory(
+            os.path.join(self.get_temp_dir(), "bert"),
+            "bert",
+            config,
+            arrays,
+            write_config=False,
+        )
+        loaded = bert_checkpoint.load_checkpoint(path)
+        encoder = loaded.encoder
+        for key, value in (
+            ("vocab_size", 30),
+            ("hidden_size", 128),
+            ("num_layers", 2),
+            ("num_attention_heads", 2),
+            ("inner_dim", 32),
+            ("max_sequence_length", 16),
+            ("type_vocab_size", 2),
+        ):
+            self.assertEqual(getattr(encoder, key), value, msg=key)
+        self.assertIs(encoder.inner_activation, gelu_approximate)
+        self.assertTrue(any("width 64" in note for note in loaded.notes))
+        expected = numpy_bert.bert_forward(
+            checkpoints.reference_from_original(arrays, "bert", 2),
+            self.inputs["input_word_ids"],
+            self.inputs["input_mask"],
+            self.inputs["input_type_ids"],
+            num_heads=2,
+            activation="gelu_approximate",
+        )
+        self.assertAllClose(encoder(self.inputs), expected, atol=1e-5, rtol=0)
+
+    def test_config_inference_needs_overrides_when_ambiguous(self):
+        arrays = checkpoints.original_arrays(
+            "bert", checkpoints.TINY_BERT, with_heads=False
+        )
+        path = self._write("bert", arrays, write_config=False)
+        with self.assertRaisesRegex(
+            ValueError, r"Cannot infer `num_attention_heads`.*\(8\)"
+        ):
+            bert_checkpoint.load_checkpoint(path)
+        loaded = bert_checkpoint.load_checkpoint(
+            path, config_overrides={"num_attention_heads": 2}
+        )
+        self.assertEqual(loaded.encoder.num_attention_heads, 2)
+
+        albert = checkpoints.original_arrays(
+            "albert", checkpoints.TINY_ALBERT, with_heads=False
+        )
+        path = self._write("albert", albert, write_config=False)
+        with self.assertRaisesRegex(ValueError, "Cannot infer `num_layers`"):
+            bert_checkpoint.load_checkpoint(path)
+        loaded = bert_checkpoint.load_checkpoint(
+            path,
+            config_overrides={"num_layers": 3, "num_attention_heads": 2},
+        )
+        expected = _reference(albert, "albert", self.inputs)
+        self.assertAllClose(
+            loaded.encoder(self.inputs), expected, atol=1e-5, rtol=0
+        )
+
+    def test_wrong_encoder_class_is_an_error(self):
+        with self.assertRaisesRegex(
+            ValueError,
+            r"ALBERT checkpoint.*loads into an AlbertEncoder, not a "
+            r"BertEncoder.*AlbertEncoder\.from_preset",
+        ):
+            bert_checkpoint.load_checkpoint(self.dirs["albert"], BertEncoder)
+        with self.assertRaisesRegex(
+            ValueError, r"loads into a BertEncoder, not an AlbertEncoder"
+        ):
+            bert_checkpoint.load_checkpoint(self.dirs["bert"], AlbertEncoder)
+
+    def test_config_errors(self):
+        arrays = checkpoints.original_arrays(
+            "albert", checkpoints.TINY_ALBERT, with_heads=False
+        )
+        path = self._write("albert", arrays)
+        config_path = os.path.join(path, "albert_config.json")
+        source = checkpoints.original_config("albert", checkpoints.TINY_ALBERT)
+        cases = [
+            (
+                dict(source, num_hidden_groups=2),
+                "`num_hidden_groups` must be 1",
+            ),
+            (dict(source, layers_to_keep=[1]), "`layers_to_keep` is not"),
+            (dict(source, hidden_act="swish"), "Unsupported `hidden_act`"),
+            (
+                {k: v for k, v in source.items() if k != "hidden_size"},
+                "lacks the entry `hidden_size`",
+            ),
+            (dict(source, num_attention_heads=3), "must be divisible"),
+        ]
+        for config, message in cases:
+            with open(config_path, "w") as file:
+                json.dump(config, file)
+            with self.assertRaisesRegex(ValueError, message):
+                bert_checkpoint.load_checkpoint(path)
+        with open(config_path, "w") as file:
+            file.write("{not json")
+        with self.assertRaisesRegex(ValueError, "is not valid JSON"):
+            bert_checkpoint.load_checkpoint(path)
+
+    def test_not_a_checkpoint_is_an_error(self):
+        with self.assertRaisesRegex(
+            ValueError, r"is not an original BERT or ALBERT checkpoint"
+        ):
+            bert_checkpoint.load_checkpoint(self.get_temp_dir())
+
+    def test_checkpoint_prefix_choice(self):
+        directory = self.get_temp_dir()
+        self.assertIsNone(bert_checkpoint.find_checkpoint_prefix(directory))
+        small = {"bert/pooler/dense/bias": np.zeros(2)}
+        for step in (5, 100, 20):
+            checkpoints.write_tf1_checkpoint(
+                os.path.join(directory, f"model.ckpt-{step}"), small
+            )
+        os.remove(os.path.join(directory, "checkpoint"))
+        self.assertEqual(
+            bert_checkpoint.find_checkpoint_prefix(directory),
+            os.path.join(directory, "model.ckpt-100"),
+        )
+        checkpoints.write_tf1_checkpoint(
+            os.path.join(directory, "other.ckpt"), small
+        )
+        os.remove(os.path.join(directory, "checkpoint"))
+        with self.assertRaisesRegex(ValueError, "holds several checkpoints"):
+            bert_checkpoint.find_checkpoint_prefix(directory)
+
+    def test_family_detection(self):
+        self.assertEqual(
+            bert_checkpoint.checkpoint_family(self.dirs["bert"]), "bert"
+        )
+        self.assertTrue(
+            bert_checkpoint.is_albert_checkpoint(self.dirs["albert"])
+        )
+        self.assertFalse(
+            bert_checkpoint.is_bert_checkpoint(self.dirs["albert"])
+        )
+        self.assertFalse(bert_checkpoint.is_bert_checkpoint(self.root))
+        self.assertFalse(
+            bert_checkpoint.is_bert_checkpoint(os.path.join(self.root, "no"))
+        )
+        # Without config files, the variable names decide.
+        for family in ("bert", "albert"):
+            arrays = checkpoints.original_arrays(
+                family, CONFIGS[family], with_heads=False
+            )
+            path = self._write(family, arrays, write_config=False)
+            self.assertEqual(bert_checkpoint.checkpoint_family(path), family)

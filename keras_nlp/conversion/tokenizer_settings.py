@@ -1,0 +1,168 @@
+# Copyright 2026 The keras_nlp Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     https://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""The vocabulary and text normalization a checkpoint was trained with."""
+
+import json
+import os
+import re
+
+# Source vocabulary file name -> its name in a keras_nlp preset.
+VOCABULARY_FILES = (
+    ("vocab.txt", "vocab.txt"),
+    ("spm.model", "spm.model"),
+    ("spiece.model", "spm.model"),
+    ("30k-clean.model", "spm.model"),
+)
+
+_SPECIAL_TOKEN = re.compile(r"^(\[[^\]]*\]|<[^>]*>)$")
+
+
+def find_vocabulary(path):
+    """The source's vocabulary file and its preset name, or `(None, None)`.
+
+    Args:
+        path: str. A checkpoint or preset directory.
+
+    Returns:
+        `(source_file, preset_file_name)`, e.g.
+        `("/ckpt/30k-clean.model", "spm.model")`.
+    """
+    path = os.fspath(path)
+    for source_name, preset_name in VOCABULARY_FILES:
+        candidate = os.path.join(path, source_name)
+        if os.path.isfile(candidate):
+            return candidate, preset_name
+    return None, None
+
+
+def read_tokenizer_settings(path):
+    """Reads how a checkpoint's tokenizer normalizes text.
+
+    The settings come from the first of these that says: the
+    `"preprocessor"` entry of a keras_nlp preset's `config.json`; Hugging
+    Face `tokenizer_config.json` (`do_lower_case`, `strip_accents`,
+    `tokenize_chinese_chars`, `keep_accents`) or `tokenizer.json`; a
+    `do_lower_case` entry in `bert_config.json` or `albert_config.json`;
+    `"uncased"` or `"cased"` in the directory name (as in Google's
+    `uncased_L-12_H-768_A-12`); the vocabulary itself (a WordPiece
+    vocabulary with upper-case tokens is cased); ALBERT's default
+    (lower-cased, accents stripped).
+
+    Args:
+        path: str. A checkpoint or preset directory.
+
+    Returns:
+        A dict of keras_nlp tokenizer arguments, e.g.
+        `{"lowercase": True, "strip_accents": None}`, or `{}` when the
+        directory holds no vocabulary and says nothing.
+    """
+    settings, _ = read_tokenizer_settings_with_reason(path)
+    return settings
+
+
+def read_tokenizer_settings_with_reason(path):
+    """`read_tokenizer_settings`, plus a string telling where they came from."""
+    path = os.fspath(path)
+    preset = _read_json(os.path.join(path, "config.json"))
+    if isinstance(preset.get("preprocessor"), dict):
+        return dict(preset["preprocessor"]), "the keras_nlp preset config"
+
+    vocabulary_file, preset_name = find_vocabulary(path)
+    sentence_piece = preset_name == "spm.model"
+
+    tokenizer_config = _read_json(os.path.join(path, "tokenizer_config.json"))
+    if "do_lower_case" in tokenizer_config:
+        settings = {"lowercase": bool(tokenizer_config["do_lower_case"])}
+        if sentence_piece:
+            keep = tokenizer_config.get("keep_accents", False)
+            settings["strip_accents"] = not keep
+        else:
+            settings["strip_accents"] = tokenizer_config.get("strip_accents")
+            if "tokenize_chinese_chars" in tokenizer_config:
+                settings["split_on_cjk"] = bool(
+                    tokenizer_config["tokenize_chinese_chars"]
+                )
+        return settings, "tokenizer_config.json"
+
+    fast_tokenizer = _read_json(os.path.join(path, "tokenizer.json"))
+    normalizer = fast_tokenizer.get("normalizer") or {}
+    if normalizer.get("type") == "BertNormalizer":
+        settings = {
+            "lowercase": bool(normalizer.get("lowercase", True)),
+            "strip_accents": normalizer.get("strip_accents"),
+        }
+        if "handle_chinese_chars" in normalizer:
+            settings["split_on_cjk"] = bool(normalizer["handle_chinese_chars"])
+        return settings, "the normalizer of tokenizer.json"
+
+    for config_name in ("bert_config.json", "albert_config.json"):
+        config = _read_json(os.path.join(path, config_name))
+        if "do_lower_case" in config:
+            lowercase = bool(config["do_lower_case"])
+            return _settings(lowercase, sentence_piece), config_name
+
+    lowercase = _casing_from_name(path)
+    if lowercase is not None:
+        return _settings(lowercase, sentence_piece), "the directory name"
+
+    if vocabulary_file is None:
+        return {}, "nothing (no vocabulary found)"
+    if sentence_piece:
+        # Every released ALBERT model lower-cases and strips accents.
+        return _settings(True, True), "ALBERT's default"
+    with open(vocabulary_file, encoding="utf-8") as file:
+        tokens = [line.rstrip("\n") for line in file]
+    cased = any(
+        token != token.lower()
+        for token in tokens
+        if token and not _SPECIAL_TOKEN.match(token)
+    )
+    return _settings(not cased, False), "the vocabulary's casing"
+
+
+def _settings(lowercase, sentence_piece):
+    if sentence_piece:
+        return {"lowercase": lowercase, "strip_accents": True}
+    # None: strip accents exactly when lower-casing, BERT's rule.
+    return {"lowercase": lowercase, "strip_accents": None}
+
+
+def _casing_from_name(path):
+    """True for an "uncased" directory name, False for "cased", else None."""
+    names = [os.path.basename(os.path.normpath(os.path.abspath(path)))]
+    # A Hugging Face cache snapshot: models--org--name/snapshots/<hash>.
+    parts = os.path.normpath(os.path.abspath(path)).split(os.sep)
+    names += [part for part in parts if part.startswith("models--")]
+    for name in names:
+        words = re.split(r"[^a-z]+", name.lower())
+        if "uncased" in words:
+            return True
+        if "cased" in words:
+            return False
+    return None
+
+
+def _read_json(path):
+    if not os.path.isfile(path):
+        return {}
+    with open(path, encoding="utf-8") as file:
+        try:
+            data = json.load(file)
+        except json.JSONDecodeError as error:
+            raise ValueError(
+                f"{path!r} is not valid JSON ({error}). Fix or remove the "
+                "file."
+            ) from None
+    return data if isinstance(data, dict) else {}
