@@ -138,27 +138,25 @@ class BertEncoder(Encoder):
         norm_epsilon=1e-12,
         **kwargs,
     ):
-        for name, value in (
-            ("vocab_size", vocab_size),
-            ("hidden_size", hidden_size),
-            ("num_layers", num_layers),
-            ("num_attention_heads", num_attention_heads),
-            ("max_sequence_length", max_sequence_length),
-            ("type_vocab_size", type_vocab_size),
-            ("inner_dim", inner_dim),
-        ):
-            layer_utils.check_positive_int(name, value)
-        if embedding_width is not None:
-            layer_utils.check_positive_int("embedding_width", embedding_width)
-        if output_range is not None:
-            layer_utils.check_positive_int("output_range", output_range)
-        layer_utils.check_rate("output_dropout", output_dropout)
-        layer_utils.check_rate("attention_dropout", attention_dropout)
-        encoder_utils.check_divisible(hidden_size, num_attention_heads)
-        if initializer is None:
-            initializer = keras.initializers.TruncatedNormal(stddev=0.02)
-        initializer = layer_utils.get_keras_object(
-            keras.initializers.get, "initializer", "initializer", initializer
+        initializer = encoder_utils.check_encoder_arguments(
+            sizes={
+                "vocab_size": vocab_size,
+                "hidden_size": hidden_size,
+                "num_layers": num_layers,
+                "num_attention_heads": num_attention_heads,
+                "max_sequence_length": max_sequence_length,
+                "type_vocab_size": type_vocab_size,
+                "inner_dim": inner_dim,
+                "embedding_width": embedding_width,
+                "output_range": output_range,
+            },
+            rates={
+                "output_dropout": output_dropout,
+                "attention_dropout": attention_dropout,
+            },
+            hidden_size=hidden_size,
+            num_attention_heads=num_attention_heads,
+            initializer=initializer,
         )
         dtype = kwargs.pop("dtype", None)
 
@@ -201,21 +199,15 @@ class BertEncoder(Encoder):
         )
 
         # === Functional model ===
-        word_ids, mask, type_ids = encoder_utils.encoder_inputs()
-        data = self.embedding_stack(word_ids, type_ids)
-        attention_mask = self.self_attention_mask(data, mask)
-        encoder_outputs = []
-        for layer in self.transformer_layers:
-            data = layer(data, attention_mask=attention_mask)
-            encoder_outputs.append(data)
-        pooled_output = self.pooler(data[:, 0, :])
+        inputs, outputs = encoder_utils.encoder_graph(
+            self.embedding_stack,
+            self.self_attention_mask,
+            self.transformer_layers,
+            self.pooler,
+        )
         super().__init__(
-            inputs=[word_ids, mask, type_ids],
-            outputs={
-                "sequence_output": data,
-                "pooled_output": pooled_output,
-                "encoder_outputs": encoder_outputs,
-            },
+            inputs=inputs,
+            outputs=outputs,
             dtype=dtype,
             **kwargs,
         )

@@ -214,3 +214,58 @@ def pooler_layer(hidden_size, initializer, dtype=None):
         dtype=dtype,
         name="pooler_transform",
     )
+
+
+def check_encoder_arguments(
+    sizes, rates, hidden_size, num_attention_heads, initializer
+):
+    """Validates an encoder's arguments; returns the resolved initializer.
+
+    Args:
+        sizes: dict of the size arguments (name -> value) that must be
+            positive integers; `None` values (optional sizes) are skipped.
+        rates: dict of the dropout rates (name -> value).
+        hidden_size: int.
+        num_attention_heads: int, must divide `hidden_size`.
+        initializer: an initializer identifier, or None for BERT's default
+            truncated normal with standard deviation 0.02.
+    """
+    for name, value in sizes.items():
+        if value is not None:
+            layer_utils.check_positive_int(name, value)
+    for name, value in rates.items():
+        layer_utils.check_rate(name, value)
+    check_divisible(hidden_size, num_attention_heads)
+    if initializer is None:
+        initializer = keras.initializers.TruncatedNormal(stddev=0.02)
+    return layer_utils.get_keras_object(
+        keras.initializers.get, "initializer", "initializer", initializer
+    )
+
+
+def encoder_graph(embedding_stack, self_attention_mask, blocks, pooler):
+    """Wires the functional graph shared by BERT and ALBERT encoders.
+
+    Args:
+        embedding_stack: an `EmbeddingStack`.
+        self_attention_mask: a `SelfAttentionMask` layer.
+        blocks: the `TransformerEncoder` layers in the order they apply (the
+            same layer repeated, for ALBERT).
+        pooler: the pooler layer, applied to the first token.
+
+    Returns:
+        `(inputs, outputs)` for `keras.Model.__init__`.
+    """
+    word_ids, mask, type_ids = encoder_inputs()
+    data = embedding_stack(word_ids, type_ids)
+    attention_mask = self_attention_mask(data, mask)
+    encoder_outputs = []
+    for block in blocks:
+        data = block(data, attention_mask=attention_mask)
+        encoder_outputs.append(data)
+    outputs = {
+        "sequence_output": data,
+        "pooled_output": pooler(data[:, 0, :]),
+        "encoder_outputs": encoder_outputs,
+    }
+    return [word_ids, mask, type_ids], outputs
