@@ -58,19 +58,31 @@ class Encoder(keras.Model):
 
     @classmethod
     def from_preset(cls, path):
-        """Builds the encoder and loads its weights from a preset directory.
+        """Builds the encoder and loads pretrained weights from `path`.
+
+        `path` may be a keras_nlp preset directory (written by
+        `save_to_preset` or `tools/checkpoint_conversion`), or, once
+        `keras_nlp.conversion` is imported (`import keras_nlp` does it), a
+        source the converters read directly: an original google-research
+        BERT or ALBERT checkpoint directory, a TF Hub BERT/ALBERT
+        SavedModel (directory or handle) or a Hugging Face BERT/ALBERT
+        directory with `model.safetensors`. The format is recognized from
+        the files present. Every source variable is mapped to exactly one
+        weight (or skipped by a named rule, such as optimizer slots) and
+        shapes are checked before anything is assigned.
 
         Args:
-            path: str. A directory written by `save_to_preset` (or by
-                `tools/checkpoint_conversion`) holding `config.json` and
-                `model.weights.h5`.
+            path: str. The preset directory, source directory or TF Hub
+                handle.
 
         Returns:
             The encoder with the preset's weights.
 
         Raises:
-            ValueError: if `path` holds no preset, a preset of another
-                encoder class, or weights that do not fit its config.
+            ValueError: if `path` holds nothing recognized (the message
+                lists what was found and the accepted layouts), a model of
+                another encoder class, or weights that do not fit its
+                config.
         """
         return preset_utils.load_encoder(cls, path)
 
