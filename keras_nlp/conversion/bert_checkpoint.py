@@ -24,7 +24,6 @@ Keras; the attention matrices are flat `[hidden, hidden]`.
 
 import collections.abc
 import glob
-import json
 import os
 import re
 
@@ -35,6 +34,7 @@ from keras_nlp.conversion.encoder_mapping import ALBERT
 from keras_nlp.conversion.encoder_mapping import BERT
 from keras_nlp.conversion.encoder_mapping import GELU_APPROXIMATE
 from keras_nlp.conversion.loaded_checkpoint import load_into_encoder
+from keras_nlp.encoders import preset_utils
 
 BERT_FORMAT = "bert_checkpoint"
 ALBERT_FORMAT = "albert_checkpoint"
@@ -114,6 +114,14 @@ TRAINING_STATE_RULES = [
     ),
 ]
 HEAD_RULE = (r"^cls/", "pretraining head not requested (with_mlm_head)")
+
+# Defaults of the original code for entries a config file may omit.
+CONFIG_DEFAULTS = {
+    "type_vocab_size": 2,
+    "hidden_dropout_prob": 0.1,
+    "attention_probs_dropout_prob": 0.1,
+    "initializer_range": 0.02,
+}
 
 # Activation names of the original code -> keras_nlp activations. The
 # original `gelu` is the tanh approximation.
@@ -252,30 +260,26 @@ def read_config(path, family):
     config_path = os.path.join(path, CONFIG_FILES[family])
     if not os.path.isfile(config_path):
         return None
-    with open(config_path, encoding="utf-8") as file:
-        try:
-            source = json.load(file)
-        except json.JSONDecodeError as error:
-            raise ValueError(
-                f"{config_path!r} is not valid JSON ({error}). Fix the file, "
-                "or remove it to infer the config from the weights."
-            ) from None
+    source = preset_utils.read_json(
+        config_path,
+        fix="Fix the file, or remove it to infer the config from the weights.",
+    )
     return config_from_source(source, family, config_path)
 
 
 def config_from_source(source, family, config_path):
     """Translates a `bert_config.json`/`albert_config.json` dict."""
 
-    def get(key, default=None):
+    def get(key):
         if key in source:
             return source[key]
-        if default is None:
+        if key not in CONFIG_DEFAULTS:
             raise ValueError(
                 f"{config_path!r} lacks the entry `{key}`. Received: the "
                 f"entries {sorted(source)}. Use the config file released "
                 "with the checkpoint."
             )
-        return default
+        return CONFIG_DEFAULTS[key]
 
     if family == ALBERT:
         for key, supported in (
@@ -297,31 +301,7 @@ def config_from_source(source, family, config_path):
                 f"Received: layers_to_keep={source['layers_to_keep']!r} in "
                 f"{config_path!r}."
             )
-    activation = get("hidden_act")
-    if activation not in ACTIVATIONS:
-        raise ValueError(
-            f"Unsupported `hidden_act` in {config_path!r}. Expected one of "
-            f"{sorted(ACTIVATIONS)}. Received: hidden_act={activation!r}."
-        )
-    config = {
-        "vocab_size": get("vocab_size"),
-        "hidden_size": get("hidden_size"),
-        "num_layers": get("num_hidden_layers"),
-        "num_attention_heads": get("num_attention_heads"),
-        "max_sequence_length": get("max_position_embeddings"),
-        "type_vocab_size": get("type_vocab_size", 2),
-        "inner_dim": get("intermediate_size"),
-        "inner_activation": ACTIVATIONS[activation],
-        "output_dropout": get("hidden_dropout_prob", 0.1),
-        "attention_dropout": get("attention_probs_dropout_prob", 0.1),
-        "initializer": {
-            "class_name": "TruncatedNormal",
-            "config": {"stddev": get("initializer_range", 0.02)},
-        },
-    }
-    if family == ALBERT:
-        config["embedding_width"] = get("embedding_size")
-    return config
+    return encoder_mapping.encoder_config(get, ACTIVATIONS, config_path, family)
 
 
 def load_checkpoint(
@@ -363,20 +343,11 @@ def load_checkpoint(
     config_origin = CONFIG_FILES[family]
     if config is None:
         config_origin = "the weight shapes (no config file)"
-
-        def shape_of(role):
-            name, transposed = names(role)
-            shape = sources.shape(name)
-            if shape is not None and transposed:
-                shape = shape[::-1]
-            return shape
-
         config, notes = encoder_mapping.infer_config(
-            family, shape_of, config_overrides
+            family,
+            encoder_mapping.source_shapes(names, sources),
+            config_overrides,
         )
-    if config_overrides:
-        config.update(config_overrides)
-        config_origin += f" with overrides {sorted(config_overrides)}"
     skip_rules = list(TRAINING_STATE_RULES)
     if not with_mlm_head:
         skip_rules.append(HEAD_RULE)
@@ -390,11 +361,9 @@ def load_checkpoint(
         names=names,
         config=config,
         config_origin=config_origin,
+        config_overrides=config_overrides,
         skip_rules=skip_rules,
         with_mlm_head=with_mlm_head,
-        has_next_sentence=(
-            sources.shape(_COMMON_NAMES["next_sentence/kernel"]) is not None
-        ),
         cls=cls,
         notes=notes,
     )

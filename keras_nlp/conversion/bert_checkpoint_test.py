@@ -16,15 +16,12 @@ import json
 import os
 import shutil
 import tempfile
-from unittest import mock
 
-import keras
 import numpy as np
+from absl.testing import parameterized
 
 from keras_nlp.conversion import bert_checkpoint
-from keras_nlp.conversion import loaded_checkpoint
 from keras_nlp.conversion import testing_checkpoints as checkpoints
-from keras_nlp.conversion.weight_plan import WeightPlan
 from keras_nlp.encoders.albert_encoder import AlbertEncoder
 from keras_nlp.encoders.bert_encoder import BertEncoder
 from keras_nlp.layers.gelu_approximate import gelu_approximate
@@ -59,19 +56,6 @@ def _optimizer_slots(arrays):
     return slots
 
 
-class _RecordingPlan(WeightPlan):
-    """Records each plan and its targets' values when it is created."""
-
-    created = []
-
-    def __init__(self, sources, targets, *args, **kwargs):
-        super().__init__(sources, targets, *args, **kwargs)
-        self.initial_values = [
-            np.array(keras.ops.convert_to_numpy(t)) for t in self.targets
-        ]
-        _RecordingPlan.created.append(self)
-
-
 class BertCheckpointTest(TestCase):
     @classmethod
     def setUpClass(cls):
@@ -101,32 +85,23 @@ class BertCheckpointTest(TestCase):
             directory, family, CONFIGS[family], arrays, **kwargs
         )
 
-    def _check_untouched(self, plans):
-        self.assertNotEmpty(plans)
-        for plan in plans:
-            for value, target in zip(plan.initial_values, plan.targets):
-                self.assertAllEqual(target, value)
-
-    def test_bert_matches_numpy_reference(self):
-        loaded = bert_checkpoint.load_checkpoint(self.dirs["bert"])
-        self.assertIsInstance(loaded.encoder, BertEncoder)
+    @parameterized.named_parameters(
+        ("bert", "bert", BertEncoder, 2, "vocab.txt"),
+        ("albert", "albert", AlbertEncoder, 3, "30k-clean.model"),
+    )
+    def test_matches_numpy_reference(
+        self, family, encoder_class, num_layers, vocabulary_file
+    ):
+        loaded = bert_checkpoint.load_checkpoint(self.dirs[family])
+        self.assertIsInstance(loaded.encoder, encoder_class)
+        self.assertEqual(loaded.encoder.num_layers, num_layers)
         self.assertIs(loaded.encoder.inner_activation, gelu_approximate)
-        self.assertEqual(loaded.source_format, "bert_checkpoint")
+        self.assertEqual(loaded.source_format, f"{family}_checkpoint")
         outputs = loaded.encoder(self.inputs)
-        expected = _reference(self.arrays["bert"], "bert", self.inputs)
+        expected = _reference(self.arrays[family], family, self.inputs)
         self.assertAllClose(outputs, expected, atol=1e-5, rtol=0)
         self.assertIsNone(loaded.masked_lm)
-        self.assertTrue(loaded.vocabulary_file.endswith("vocab.txt"))
-
-    def test_albert_matches_numpy_reference(self):
-        loaded = bert_checkpoint.load_checkpoint(self.dirs["albert"])
-        self.assertIsInstance(loaded.encoder, AlbertEncoder)
-        self.assertEqual(loaded.encoder.num_layers, 3)
-        self.assertEqual(loaded.source_format, "albert_checkpoint")
-        outputs = loaded.encoder(self.inputs)
-        expected = _reference(self.arrays["albert"], "albert", self.inputs)
-        self.assertAllClose(outputs, expected, atol=1e-5, rtol=0)
-        self.assertTrue(loaded.vocabulary_file.endswith("30k-clean.model"))
+        self.assertTrue(loaded.vocabulary_file.endswith(vocabulary_file))
 
     def test_training_state_and_heads_are_skipped_by_rule(self):
         loaded = bert_checkpoint.load_checkpoint(self.dirs["bert"])
@@ -188,57 +163,46 @@ class BertCheckpointTest(TestCase):
             )
             self.assertAllClose(next_sentence, expected_next, atol=1e-5, rtol=0)
 
-    def test_missing_variable_is_an_error(self):
-        arrays = dict(self.arrays["bert"])
-        del arrays["bert/encoder/layer_1/attention/output/LayerNorm/beta"]
-        path = self._write("bert", arrays)
-        _RecordingPlan.created = []
-        with mock.patch.object(
-            loaded_checkpoint, "WeightPlan", _RecordingPlan
-        ), self.assertRaisesRegex(
-            ValueError,
+    @parameterized.named_parameters(
+        (
+            "missing_variable",
+            {"bert/encoder/layer_1/attention/output/LayerNorm/beta": None},
             r"(?s)Nothing was loaded.*Missing weights \(1\).*"
             r"`bert/encoder/layer_1/attention/output/LayerNorm/beta` \(for "
             r"target weight `transformer_layer_1/self_attention_layer_norm/"
             r"beta` \[8\]\) is not in the original BERT checkpoint.*"
             r"Likely cause",
-        ):
-            bert_checkpoint.load_checkpoint(path)
-        self._check_untouched(_RecordingPlan.created)
-
-    def test_extra_variable_is_an_error(self):
-        arrays = dict(self.arrays["bert"])
-        arrays["bert/encoder/layer_2/output/dense/bias"] = np.zeros(8)
-        path = self._write("bert", arrays)
-        _RecordingPlan.created = []
-        with mock.patch.object(
-            loaded_checkpoint, "WeightPlan", _RecordingPlan
-        ), self.assertRaisesRegex(
-            ValueError,
+        ),
+        (
+            "extra_variable",
+            {"bert/encoder/layer_2/output/dense/bias": np.zeros(8)},
             r"(?s)Unmapped source variables \(1\).*"
             r"`bert/encoder/layer_2/output/dense/bias` \[8\].*"
             r"Likely cause.*`num_layers`.*another model family",
-        ):
-            bert_checkpoint.load_checkpoint(path)
-        self._check_untouched(_RecordingPlan.created)
-
-    def test_wrong_shape_is_an_error(self):
-        arrays = dict(self.arrays["bert"])
-        # A checkpoint with a bigger vocabulary than its config says.
-        arrays["bert/embeddings/word_embeddings"] = np.zeros((31, 8))
-        path = self._write("bert", arrays)
-        _RecordingPlan.created = []
-        with mock.patch.object(
-            loaded_checkpoint, "WeightPlan", _RecordingPlan
-        ), self.assertRaisesRegex(
-            ValueError,
+        ),
+        (
+            # A checkpoint with a bigger vocabulary than its config says.
+            "wrong_shape",
+            {"bert/embeddings/word_embeddings": np.zeros((31, 8))},
             r"(?s)Shape mismatches \(1\).*"
             r"`bert/embeddings/word_embeddings` has shape \[31, 8\], but "
             r"target weight `word_embeddings/embeddings` has shape "
             r"\[30, 8\].*Likely cause.*`vocab_size`",
+        ),
+    )
+    def test_weight_error_leaves_the_model_untouched(self, changes, message):
+        # `changes` maps a source name to its new array, or None to drop it.
+        arrays = dict(self.arrays["bert"], **changes)
+        arrays = {k: v for k, v in arrays.items() if v is not None}
+        path = self._write("bert", arrays)
+        with checkpoints.recorded_plans() as plans, self.assertRaisesRegex(
+            ValueError, message
         ):
             bert_checkpoint.load_checkpoint(path)
-        self._check_untouched(_RecordingPlan.created)
+        self.assertNotEmpty(plans)
+        for plan in plans:
+            for value, target in zip(plan.initial_values, plan.targets):
+                self.assertAllEqual(target, value)
 
     def test_bert_checkpoint_into_albert_config_is_an_error(self):
         # An ALBERT config beside BERT weights: the wrong model family.

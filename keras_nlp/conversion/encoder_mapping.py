@@ -197,6 +197,78 @@ def _article(word):
     return "an" if word[:1].lower() in "aeiou" else "a"
 
 
+def encoder_config(get, activations, config_path, family):
+    """Encoder arguments from the entries of a BERT-style config file.
+
+    The original `bert_config.json` / `albert_config.json` and the
+    `transformers` `config.json` name these entries alike (`hidden_size`,
+    `num_hidden_layers`, `intermediate_size`, ...); the formats differ in
+    their defaults and activation names.
+
+    Args:
+        get: callable `entry -> value`, applying the format's defaults and
+            raising `ValueError` for a required entry that is absent.
+        activations: dict. The format's `hidden_act` names -> keras_nlp
+            activations.
+        config_path: str. The config file, named in errors.
+        family: `"bert"` or `"albert"` (which also reads `embedding_size`).
+
+    Returns:
+        A dict of encoder keyword arguments.
+
+    Raises:
+        ValueError: if `hidden_act` is not a key of `activations`.
+    """
+    activation = get("hidden_act")
+    if activation not in activations:
+        raise ValueError(
+            f"Unsupported `hidden_act` in {config_path!r}. Expected one of "
+            f"{sorted(activations)}. Received: hidden_act={activation!r}."
+        )
+    config = {
+        "vocab_size": get("vocab_size"),
+        "hidden_size": get("hidden_size"),
+        "num_layers": get("num_hidden_layers"),
+        "num_attention_heads": get("num_attention_heads"),
+        "max_sequence_length": get("max_position_embeddings"),
+        "type_vocab_size": get("type_vocab_size"),
+        "inner_dim": get("intermediate_size"),
+        "inner_activation": activations[activation],
+        "output_dropout": get("hidden_dropout_prob"),
+        "attention_dropout": get("attention_probs_dropout_prob"),
+        "initializer": {
+            "class_name": "TruncatedNormal",
+            "config": {"stddev": get("initializer_range")},
+        },
+    }
+    if family == ALBERT:
+        config["embedding_width"] = get("embedding_size")
+    return config
+
+
+def source_shapes(names, sources):
+    """The `shape_of` callable of `infer_config` for a checkpoint's arrays.
+
+    Args:
+        names: callable `role -> (source_name, transposed)`.
+        sources: mapping of source name to array, with a `shape(name)`
+            method returning None for an absent name.
+
+    Returns:
+        A callable `role -> shape`, in Keras orientation (the source shape
+        reversed where it is stored transposed), or None if absent.
+    """
+
+    def shape_of(role):
+        name, transposed = names(role)
+        shape = sources.shape(name)
+        if shape is not None and transposed:
+            shape = shape[::-1]
+        return shape
+
+    return shape_of
+
+
 def infer_config(family, shape_of, overrides=None):
     """Infers encoder constructor arguments from source weight shapes.
 

@@ -107,6 +107,74 @@ class EncoderMappingTest(TestCase):
                 AlbertEncoder, "bert", "p", "the source"
             )
 
+    def test_encoder_config(self):
+        entries = {
+            "vocab_size": 30,
+            "hidden_size": 12,
+            "num_hidden_layers": 2,
+            "num_attention_heads": 3,
+            "max_position_embeddings": 10,
+            "type_vocab_size": 4,
+            "intermediate_size": 24,
+            "hidden_act": "my_gelu",
+            "hidden_dropout_prob": 0.0,
+            "attention_probs_dropout_prob": 0.2,
+            "initializer_range": 0.5,
+            "embedding_size": 6,
+        }
+        activations = {"my_gelu": "gelu"}
+        expected = {
+            "vocab_size": 30,
+            "hidden_size": 12,
+            "num_layers": 2,
+            "num_attention_heads": 3,
+            "max_sequence_length": 10,
+            "type_vocab_size": 4,
+            "inner_dim": 24,
+            "inner_activation": "gelu",
+            "output_dropout": 0.0,
+            "attention_dropout": 0.2,
+            "initializer": {
+                "class_name": "TruncatedNormal",
+                "config": {"stddev": 0.5},
+            },
+        }
+        config = encoder_mapping.encoder_config(
+            entries.get, activations, "c.json", "bert"
+        )
+        self.assertEqual(config, expected)
+        self.assertEqual(BertEncoder(**config).num_layers, 2)
+        config = encoder_mapping.encoder_config(
+            entries.get, activations, "c.json", "albert"
+        )
+        self.assertEqual(config, dict(expected, embedding_width=6))
+        with self.assertRaisesRegex(
+            ValueError,
+            r"Unsupported `hidden_act` in 'c\.json'\. Expected one of "
+            r"\['my_gelu'\]\. Received: hidden_act='relu'",
+        ):
+            encoder_mapping.encoder_config(
+                dict(entries, hidden_act="relu").get,
+                activations,
+                "c.json",
+                "bert",
+            )
+
+    def test_source_shapes(self):
+        class Sources:
+            def shape(self, name):
+                return {"a": (2, 3), "b": (4, 5)}.get(name)
+
+        names = {
+            "role/kept": ("a", False),
+            "role/transposed": ("b", True),
+            "role/absent": ("c", True),
+        }
+        shape_of = encoder_mapping.source_shapes(names.get, Sources())
+        self.assertEqual(shape_of("role/kept"), (2, 3))
+        self.assertEqual(shape_of("role/transposed"), (5, 4))
+        self.assertIsNone(shape_of("role/absent"))
+
     def test_infer_config(self):
         shapes = {
             "embeddings/word": (20, 4),

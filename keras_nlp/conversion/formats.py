@@ -164,7 +164,9 @@ def write_preset(loaded, output_dir, overwrite=False):
             `overwrite` is False.
     """
     output_dir = os.path.abspath(os.fspath(output_dir))
-    _check_output_dir(output_dir, overwrite)
+    preset_utils.check_preset_directory(
+        output_dir, overwrite, argument="output_dir"
+    )
     parent = os.path.dirname(output_dir)
     os.makedirs(parent, exist_ok=True)
     temporary = tempfile.mkdtemp(
@@ -233,7 +235,11 @@ def convert_to_preset(
     Returns:
         The `LoadedCheckpoint` that was written.
     """
-    _check_output_dir(os.path.abspath(os.fspath(output_dir)), overwrite)
+    preset_utils.check_preset_directory(
+        os.path.abspath(os.fspath(output_dir)),
+        overwrite,
+        argument="output_dir",
+    )
     loaded = load_checkpoint(
         source,
         with_mlm_head=with_mlm_head,
@@ -308,21 +314,6 @@ def _load_encoder_only(source_format, path, cls, with_mlm_head):
         vocabulary_file=vocabulary_file,
         tokenizer_settings=settings,
     )
-
-
-def _check_output_dir(output_dir, overwrite):
-    if os.path.exists(output_dir) and not os.path.isdir(output_dir):
-        raise ValueError(
-            f"`output_dir` must be a directory, but it is a file. Received: "
-            f"output_dir={output_dir!r}. Choose a new directory name."
-        )
-    if os.path.isdir(output_dir) and os.listdir(output_dir) and not overwrite:
-        raise ValueError(
-            f"`output_dir` is not empty. Received: output_dir={output_dir!r} "
-            f"holding {sorted(os.listdir(output_dir))}. Choose an empty or "
-            "new directory, or pass `overwrite=True` (`--overwrite`) to "
-            "replace it."
-        )
 
 
 def _check_round_trip(encoder, preset_dir):

@@ -22,7 +22,6 @@ read: `pytorch_model.bin` is a pickle and is never loaded.
 """
 
 import collections.abc
-import json
 import os
 import re
 
@@ -372,31 +371,10 @@ def config_from_source(source, family, config_path):
                 f"Received: {key}={source[key]!r} in {config_path!r}. This "
                 "model variant is not supported."
             )
-    activation = get("hidden_act")
-    if activation not in ACTIVATIONS:
-        raise ValueError(
-            f"Unsupported `hidden_act` in {config_path!r}. Expected one of "
-            f"{sorted(ACTIVATIONS)}. Received: hidden_act={activation!r}."
-        )
-    config = {
-        "vocab_size": get("vocab_size"),
-        "hidden_size": get("hidden_size"),
-        "num_layers": get("num_hidden_layers"),
-        "num_attention_heads": get("num_attention_heads"),
-        "max_sequence_length": get("max_position_embeddings"),
-        "type_vocab_size": get("type_vocab_size"),
-        "inner_dim": get("intermediate_size"),
-        "inner_activation": ACTIVATIONS[activation],
-        "output_dropout": get("hidden_dropout_prob"),
-        "attention_dropout": get("attention_probs_dropout_prob"),
-        "initializer": {
-            "class_name": "TruncatedNormal",
-            "config": {"stddev": get("initializer_range")},
-        },
-        "norm_epsilon": get("layer_norm_eps"),
-    }
-    if family == ALBERT:
-        config["embedding_width"] = get("embedding_size")
+    config = encoder_mapping.encoder_config(
+        get, ACTIVATIONS, config_path, family
+    )
+    config["norm_epsilon"] = get("layer_norm_eps")
     return config
 
 
@@ -435,16 +413,10 @@ def load_checkpoint(path, cls=None, with_mlm_head=False, config_overrides=None):
         config_origin = "config.json"
     else:
         config_origin = "the weight shapes (no config.json)"
-
-        def shape_of(role):
-            name, transposed = names(role)
-            shape = sources.shape(name)
-            if shape is not None and transposed:
-                shape = shape[::-1]
-            return shape
-
         config, notes = encoder_mapping.infer_config(
-            family, shape_of, config_overrides
+            family,
+            encoder_mapping.source_shapes(names, sources),
+            config_overrides,
         )
         # Without config.json, assume the `transformers` default.
         config["inner_activation"] = ACTIVATIONS[
@@ -454,9 +426,6 @@ def load_checkpoint(path, cls=None, with_mlm_head=False, config_overrides=None):
             f"inner_activation: assumed the transformers default "
             f"{CONFIG_DEFAULTS[family]['hidden_act']!r}"
         )
-    if config_overrides:
-        config.update(config_overrides)
-        config_origin += f" with overrides {sorted(config_overrides)}"
 
     skip_rules = [BUFFER_RULE, TASK_HEAD_RULE]
     if with_mlm_head:
@@ -475,9 +444,6 @@ def load_checkpoint(path, cls=None, with_mlm_head=False, config_overrides=None):
     else:
         skip_rules.append(HEAD_RULE)
     label = family.upper()
-    has_next_sentence = (
-        sources.shape(names("next_sentence/kernel")[0]) is not None
-    )
     return load_into_encoder(
         path=path,
         source_format=FORMAT,
@@ -490,9 +456,9 @@ def load_checkpoint(path, cls=None, with_mlm_head=False, config_overrides=None):
         names=names,
         config=config,
         config_origin=config_origin,
+        config_overrides=config_overrides,
         skip_rules=skip_rules,
         with_mlm_head=with_mlm_head,
-        has_next_sentence=has_next_sentence,
         cls=cls,
         notes=notes,
     )
@@ -514,12 +480,5 @@ def _check_tied(sources, name, original, path):
 
 
 def _read_json(path):
-    with open(path, encoding="utf-8") as file:
-        try:
-            data = json.load(file)
-        except json.JSONDecodeError as error:
-            raise ValueError(
-                f"{path!r} is not valid JSON ({error}). Fix or re-download "
-                "the file."
-            ) from None
+    data = preset_utils.read_json(path, fix="Fix or re-download the file.")
     return data if isinstance(data, dict) else {}

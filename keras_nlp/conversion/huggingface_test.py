@@ -14,7 +14,6 @@
 
 import json
 import os
-from unittest import mock
 
 import keras
 import numpy as np
@@ -22,9 +21,7 @@ from absl.testing import parameterized
 from safetensors.numpy import save_file
 
 from keras_nlp.conversion import huggingface
-from keras_nlp.conversion import loaded_checkpoint
 from keras_nlp.conversion import testing_checkpoints as checkpoints
-from keras_nlp.conversion.weight_plan import WeightPlan
 from keras_nlp.encoders.albert_encoder import AlbertEncoder
 from keras_nlp.encoders.bert_encoder import BertEncoder
 from keras_nlp.layers.gelu_approximate import gelu_approximate
@@ -48,17 +45,6 @@ def _reference(arrays, family, activation, prefix=True, config=None):
         activation=activation,
         num_layers=config["num_layers"],
     )
-
-
-class _RecordingPlan(WeightPlan):
-    created = []
-
-    def __init__(self, sources, targets, *args, **kwargs):
-        super().__init__(sources, targets, *args, **kwargs)
-        self.initial_values = [
-            np.array(keras.ops.convert_to_numpy(t)) for t in self.targets
-        ]
-        _RecordingPlan.created.append(self)
 
 
 class HuggingFaceTest(TestCase):
@@ -257,10 +243,9 @@ class HuggingFaceTest(TestCase):
             (8,), "float32"
         )
         path = self._write("bert", arrays)
-        _RecordingPlan.created = []
-        with mock.patch.object(
-            loaded_checkpoint, "WeightPlan", _RecordingPlan
-        ), self.assertRaisesRegex(ValueError, "Nothing was loaded") as context:
+        with checkpoints.recorded_plans() as plans, self.assertRaisesRegex(
+            ValueError, "Nothing was loaded"
+        ) as context:
             huggingface.load_checkpoint(path)
         message = str(context.exception)
         for fragment in (
@@ -273,8 +258,8 @@ class HuggingFaceTest(TestCase):
             "neither mapped",
         ):
             self.assertIn(fragment, message)
-        self.assertLen(_RecordingPlan.created, 1)
-        plan = _RecordingPlan.created[0]
+        self.assertLen(plans, 1)
+        plan = plans[0]
         for value, target in zip(plan.initial_values, plan.targets):
             self.assertAllEqual(target, value)
 

@@ -112,8 +112,8 @@ def load_into_encoder(
     config,
     config_origin,
     skip_rules,
+    config_overrides=None,
     with_mlm_head=False,
-    has_next_sentence=False,
     cls=None,
     notes=(),
 ):
@@ -127,16 +127,18 @@ def load_into_encoder(
         source_format: str. The format name, e.g. `"bert_checkpoint"`.
         source_description: str. Names the source in errors.
         family: `"bert"` or `"albert"`.
-        sources: mapping of source name to array.
+        sources: mapping of source name to array, with a `shape(name)`
+            method returning None for an absent name.
         names: callable `role -> (source_name, transposed)`.
         config: dict of encoder constructor arguments.
         config_origin: str. Where `config` came from, for errors.
         skip_rules: list of `(regex, rule)` applied to the sources left over
             after mapping. A rule matching `^cls/` style head prefixes should
             be included only when heads are not requested.
-        with_mlm_head: bool. Whether to build and load a `MaskedLM` head.
-        has_next_sentence: bool. Whether the source holds a next-sentence
-            head (loaded with the masked LM head).
+        config_overrides: dict or None. Encoder arguments that replace
+            those of `config`.
+        with_mlm_head: bool. Whether to build and load a `MaskedLM` head,
+            and the next-sentence head if the source holds one.
         cls: the encoder class requested by the caller, or None.
         notes: list of str, assumptions made so far.
 
@@ -146,6 +148,9 @@ def load_into_encoder(
     encoder_class = encoder_mapping.check_encoder_class(
         cls, family, path, source_description
     )
+    if config_overrides:
+        config = {**config, **config_overrides}
+        config_origin += f" with overrides {sorted(config_overrides)}"
     try:
         encoder = encoder_class(**config)
     except (TypeError, ValueError) as error:
@@ -159,7 +164,8 @@ def load_into_encoder(
         masked_lm = pretraining_heads.build_masked_lm(
             encoder, config.get("inner_activation", "gelu")
         )
-        if has_next_sentence:
+        next_sentence_kernel, _ = names("next_sentence/kernel")
+        if sources.shape(next_sentence_kernel) is not None:
             next_sentence = pretraining_heads.build_next_sentence(encoder)
         slots += pretraining_heads.head_slots(masked_lm, next_sentence)
     summary_config = ", ".join(

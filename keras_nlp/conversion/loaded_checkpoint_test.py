@@ -41,19 +41,38 @@ class LoadedCheckpointTest(TestCase):
             r"The config from my_config\.json does not describe a valid "
             r"BertEncoder.*`hidden_size` \(10\) must be divisible",
         ):
-            loaded_checkpoint.load_into_encoder(
-                path="somewhere",
-                source_format="test",
-                source_description="the test source",
-                family="bert",
-                sources={},
-                names=lambda role: (role, False),
-                config={
-                    "vocab_size": 5,
-                    "hidden_size": 10,
-                    "num_layers": 1,
-                    "num_attention_heads": 3,
-                },
-                config_origin="my_config.json",
-                skip_rules=[],
+            _load_tiny_bert(hidden_size=10, num_attention_heads=3)
+
+    def test_config_overrides_replace_the_config(self):
+        with self.assertRaisesRegex(
+            ValueError,
+            r"The config from my_config\.json with overrides "
+            r"\['num_attention_heads'\] does not describe a valid "
+            r"BertEncoder.*`hidden_size` \(8\) must be divisible",
+        ):
+            _load_tiny_bert(
+                hidden_size=8,
+                num_attention_heads=2,
+                config_overrides={"num_attention_heads": 3},
             )
+
+
+def _load_tiny_bert(hidden_size, num_attention_heads, config_overrides=None):
+    """`load_into_encoder` on a one-layer BERT config and no sources."""
+    return loaded_checkpoint.load_into_encoder(
+        path="somewhere",
+        source_format="test",
+        source_description="the test source",
+        family="bert",
+        sources={},
+        names=lambda role: (role, False),
+        config={
+            "vocab_size": 5,
+            "hidden_size": hidden_size,
+            "num_layers": 1,
+            "num_attention_heads": num_attention_heads,
+        },
+        config_origin="my_config.json",
+        config_overrides=config_overrides,
+        skip_rules=[],
+    )

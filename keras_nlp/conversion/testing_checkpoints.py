@@ -20,11 +20,15 @@ google-research/bert and google-research/albert `modeling.py`, Hugging Face
 with the converters. Each `*_arrays` function returns random arrays keyed by
 source name; each `reference_from_*` function rearranges the same arrays
 into the layout of `keras_nlp.testing.numpy_bert.bert_forward`.
+`recorded_plans` lets a test check that a failed load changed no weight.
 """
 
+import contextlib
 import json
 import os
+from unittest import mock
 
+import keras
 import numpy as np
 
 TINY_BERT = {
@@ -71,6 +75,54 @@ VOCABULARY = [
     "up",
 ]
 
+# The modules of one Transformer block in each format, keyed by the roles of
+# `bert_forward`'s layer dicts ("attention" and "output_norm" are the layer
+# norms after the attention and the feed-forward part).
+_ORIGINAL_BLOCK = {
+    "bert": {
+        "query": "attention/self/query",
+        "key": "attention/self/key",
+        "value": "attention/self/value",
+        "attention_output": "attention/output/dense",
+        "attention": "attention/output/LayerNorm",
+        "intermediate": "intermediate/dense",
+        "output": "output/dense",
+        "output_norm": "output/LayerNorm",
+    },
+    "albert": {
+        "query": "attention_1/self/query",
+        "key": "attention_1/self/key",
+        "value": "attention_1/self/value",
+        "attention_output": "attention_1/output/dense",
+        "attention": "LayerNorm",
+        "intermediate": "ffn_1/intermediate/dense",
+        "output": "ffn_1/intermediate/output/dense",
+        "output_norm": "LayerNorm_1",
+    },
+}
+_HUGGINGFACE_BLOCK = {
+    "bert": {
+        "query": "attention.self.query",
+        "key": "attention.self.key",
+        "value": "attention.self.value",
+        "attention_output": "attention.output.dense",
+        "attention": "attention.output.LayerNorm",
+        "intermediate": "intermediate.dense",
+        "output": "output.dense",
+        "output_norm": "output.LayerNorm",
+    },
+    "albert": {
+        "query": "attention.query",
+        "key": "attention.key",
+        "value": "attention.value",
+        "attention_output": "attention.dense",
+        "attention": "attention.LayerNorm",
+        "intermediate": "ffn",
+        "output": "ffn_output",
+        "output_norm": "full_layer_layer_norm",
+    },
+}
+
 
 def original_arrays(family, config, with_heads=True, seed=0):
     """Random arrays named as in an original BERT or ALBERT checkpoint."""
@@ -89,34 +141,10 @@ def original_arrays(family, config, with_heads=True, seed=0):
     if family == "albert":
         shapes["bert/encoder/embedding_hidden_mapping_in/kernel"] = (e, h)
         shapes["bert/encoder/embedding_hidden_mapping_in/bias"] = (h,)
-        blocks = {
-            "bert/encoder/transformer/group_0/inner_group_0/": {
-                "attention_1/self/query": (h, h),
-                "attention_1/self/key": (h, h),
-                "attention_1/self/value": (h, h),
-                "attention_1/output/dense": (h, h),
-                "LayerNorm": None,
-                "ffn_1/intermediate/dense": (h, i),
-                "ffn_1/intermediate/output/dense": (i, h),
-                "LayerNorm_1": None,
-            }
-        }
-    else:
-        blocks = {
-            f"bert/encoder/layer_{k}/": {
-                "attention/self/query": (h, h),
-                "attention/self/key": (h, h),
-                "attention/self/value": (h, h),
-                "attention/output/dense": (h, h),
-                "attention/output/LayerNorm": None,
-                "intermediate/dense": (h, i),
-                "output/dense": (i, h),
-                "output/LayerNorm": None,
-            }
-            for k in range(config["num_layers"])
-        }
-    for prefix, block in blocks.items():
-        for name, kernel in block.items():
+    kernels = _block_kernels(h, i)
+    for prefix in _original_blocks(family, config["num_layers"]):
+        for role, name in _ORIGINAL_BLOCK[family].items():
+            kernel = kernels[role]
             if kernel is None:
                 shapes[f"{prefix}{name}/gamma"] = (h,)
                 shapes[f"{prefix}{name}/beta"] = (h,)
@@ -153,49 +181,13 @@ def reference_from_original(arrays, family, num_layers):
         mapping = "bert/encoder/embedding_hidden_mapping_in/"
         weights["projection_kernel"] = arrays[mapping + "kernel"]
         weights["projection_bias"] = arrays[mapping + "bias"]
-        prefixes = ["bert/encoder/transformer/group_0/inner_group_0/"]
-        names = {
-            "query": "attention_1/self/query",
-            "key": "attention_1/self/key",
-            "value": "attention_1/self/value",
-            "attention_output": "attention_1/output/dense",
-            "attention": "LayerNorm",
-            "intermediate": "ffn_1/intermediate/dense",
-            "output": "ffn_1/intermediate/output/dense",
-            "output_norm": "LayerNorm_1",
-        }
-    else:
-        prefixes = [f"bert/encoder/layer_{k}/" for k in range(num_layers)]
-        names = {
-            "query": "attention/self/query",
-            "key": "attention/self/key",
-            "value": "attention/self/value",
-            "attention_output": "attention/output/dense",
-            "attention": "attention/output/LayerNorm",
-            "intermediate": "intermediate/dense",
-            "output": "output/dense",
-            "output_norm": "output/LayerNorm",
-        }
-    weights["layers"] = []
-    for prefix in prefixes:
-        layer = {}
-        for key in (
-            "query",
-            "key",
-            "value",
-            "attention_output",
-            "intermediate",
-            "output",
-        ):
-            layer[f"{key}_kernel"] = arrays[f"{prefix}{names[key]}/kernel"]
-            layer[f"{key}_bias"] = arrays[f"{prefix}{names[key]}/bias"]
-        for key, name in (
-            ("attention", "attention"),
-            ("output", "output_norm"),
-        ):
-            layer[f"{key}_gamma"] = arrays[f"{prefix}{names[name]}/gamma"]
-            layer[f"{key}_beta"] = arrays[f"{prefix}{names[name]}/beta"]
-        weights["layers"].append(layer)
+    prefixes = _original_blocks(family, num_layers)
+    names = _ORIGINAL_BLOCK[family]
+
+    def array(prefix, module, variable):
+        return arrays[f"{prefix}{module}/{variable}"]
+
+    weights["layers"] = _reference_layers(prefixes, names, array)
     return weights
 
 
@@ -222,36 +214,15 @@ def huggingface_arrays(family, config, with_heads=True, seed=0, prefix=True):
         shapes[f"{base}encoder.embedding_hidden_mapping_in.bias"] = (h,)
         shapes[f"{base}pooler.weight"] = (h, h)
         shapes[f"{base}pooler.bias"] = (h,)
-        block = f"{base}encoder.albert_layer_groups.0.albert_layers.0."
-        modules = {
-            "attention.query": (h, h),
-            "attention.key": (h, h),
-            "attention.value": (h, h),
-            "attention.dense": (h, h),
-            "attention.LayerNorm": (h,),
-            "ffn": (i, h),
-            "ffn_output": (h, i),
-            "full_layer_layer_norm": (h,),
-        }
-        blocks = [block]
     else:
         shapes[f"{base}pooler.dense.weight"] = (h, h)
         shapes[f"{base}pooler.dense.bias"] = (h,)
-        modules = {
-            "attention.self.query": (h, h),
-            "attention.self.key": (h, h),
-            "attention.self.value": (h, h),
-            "attention.output.dense": (h, h),
-            "attention.output.LayerNorm": (h,),
-            "intermediate.dense": (i, h),
-            "output.dense": (h, i),
-            "output.LayerNorm": (h,),
-        }
-        blocks = [
-            f"{base}encoder.layer.{k}." for k in range(config["num_layers"])
-        ]
-    for block in blocks:
-        for name, shape in modules.items():
+    kernels = _block_kernels(h, i)
+    for block in _huggingface_blocks(family, base, config["num_layers"]):
+        for role, name in _HUGGINGFACE_BLOCK[family].items():
+            kernel = kernels[role]
+            # PyTorch stores linear weights [out, in].
+            shape = (h,) if kernel is None else kernel[::-1]
             shapes[f"{block}{name}.weight"] = shape
             shapes[f"{block}{name}.bias"] = (shape[0],)
     if with_heads:
@@ -278,19 +249,12 @@ def huggingface_arrays(family, config, with_heads=True, seed=0, prefix=True):
         shapes.update(heads)
     arrays = _random(shapes, seed)
     if with_heads:
-        decoder = (
-            "predictions.decoder"
-            if family == "albert"
-            else ("cls.predictions.decoder")
-        )
-        bias = (
-            "predictions.bias"
-            if family == "albert"
-            else ("cls.predictions.bias")
-        )
+        predictions = "predictions" if family == "albert" else "cls.predictions"
         word = arrays[f"{base}embeddings.word_embeddings.weight"]
-        arrays[f"{decoder}.weight"] = word.copy()
-        arrays[f"{decoder}.bias"] = arrays[bias].copy()
+        arrays[f"{predictions}.decoder.weight"] = word.copy()
+        arrays[f"{predictions}.decoder.bias"] = arrays[
+            f"{predictions}.bias"
+        ].copy()
     # A buffer that `transformers` saves with BERT embeddings.
     arrays[f"{base}embeddings.position_ids"] = np.arange(p)[None].astype(
         "int64"
@@ -318,51 +282,24 @@ def reference_from_huggingface(arrays, family, num_layers, prefix=True):
         weights["projection_bias"] = arrays[mapping + "bias"]
         weights["pooler_kernel"] = arrays[f"{base}pooler.weight"].T
         weights["pooler_bias"] = arrays[f"{base}pooler.bias"]
-        blocks = [f"{base}encoder.albert_layer_groups.0.albert_layers.0."]
-        names = {
-            "query": "attention.query",
-            "key": "attention.key",
-            "value": "attention.value",
-            "attention_output": "attention.dense",
-            "attention": "attention.LayerNorm",
-            "intermediate": "ffn",
-            "output": "ffn_output",
-            "output_norm": "full_layer_layer_norm",
-        }
     else:
         weights["pooler_kernel"] = arrays[f"{base}pooler.dense.weight"].T
         weights["pooler_bias"] = arrays[f"{base}pooler.dense.bias"]
-        blocks = [f"{base}encoder.layer.{k}." for k in range(num_layers)]
-        names = {
-            "query": "attention.self.query",
-            "key": "attention.self.key",
-            "value": "attention.self.value",
-            "attention_output": "attention.output.dense",
-            "attention": "attention.output.LayerNorm",
-            "intermediate": "intermediate.dense",
-            "output": "output.dense",
-            "output_norm": "output.LayerNorm",
-        }
-    weights["layers"] = []
-    for block in blocks:
-        layer = {}
-        for key in (
-            "query",
-            "key",
-            "value",
-            "attention_output",
-            "intermediate",
-            "output",
-        ):
-            layer[f"{key}_kernel"] = arrays[f"{block}{names[key]}.weight"].T
-            layer[f"{key}_bias"] = arrays[f"{block}{names[key]}.bias"]
-        for key, name in (
-            ("attention", "attention"),
-            ("output", "output_norm"),
-        ):
-            layer[f"{key}_gamma"] = arrays[f"{block}{names[name]}.weight"]
-            layer[f"{key}_beta"] = arrays[f"{block}{names[name]}.bias"]
-        weights["layers"].append(layer)
+    blocks = _huggingface_blocks(family, base, num_layers)
+    names = _HUGGINGFACE_BLOCK[family]
+    parameters = {
+        "kernel": "weight",
+        "bias": "bias",
+        "gamma": "weight",
+        "beta": "bias",
+    }
+
+    def array(block, module, variable):
+        value = arrays[f"{block}{module}.{parameters[variable]}"]
+        # PyTorch stores linear weights [out, in].
+        return value.T if variable == "kernel" else value
+
+    weights["layers"] = _reference_layers(blocks, names, array)
     return weights
 
 
@@ -383,25 +320,10 @@ def write_tf1_checkpoint(prefix, arrays):
 
 def original_config(family, config, hidden_act="gelu"):
     """The `bert_config.json` / `albert_config.json` dict of `config`."""
-    source = {
-        "attention_probs_dropout_prob": 0.1,
-        "hidden_act": hidden_act,
-        "hidden_dropout_prob": 0.1,
-        "hidden_size": config["hidden_size"],
-        "initializer_range": 0.02,
-        "intermediate_size": config["inner_dim"],
-        "max_position_embeddings": config["max_sequence_length"],
-        "num_attention_heads": config["num_attention_heads"],
-        "num_hidden_layers": config["num_layers"],
-        "type_vocab_size": config["type_vocab_size"],
-        "vocab_size": config["vocab_size"],
-    }
+    source = _config_entries(family, config, hidden_act)
     if family == "albert":
         source.update(
             {
-                "embedding_size": config["embedding_width"],
-                "num_hidden_groups": 1,
-                "inner_group_num": 1,
                 "net_structure_type": 0,
                 "layers_to_keep": [],
                 "gap_size": 0,
@@ -426,12 +348,10 @@ def write_original_directory(
     if family == "albert":
         prefix = os.path.join(directory, "model.ckpt-best")
         config_name = "albert_config.json"
-        with open(os.path.join(directory, "30k-clean.model"), "wb") as file:
-            file.write(b"placeholder SentencePiece model")
     else:
         prefix = os.path.join(directory, "bert_model.ckpt")
         config_name = "bert_config.json"
-        _write_vocabulary(directory, vocabulary)
+    _write_vocabulary(directory, family, "30k-clean.model", vocabulary)
     write_tf1_checkpoint(prefix, arrays)
     if write_config:
         _write_json(
@@ -443,38 +363,14 @@ def write_original_directory(
 
 def huggingface_config(family, config, hidden_act="gelu"):
     """The `config.json` dict of a Hugging Face model of `config`."""
-    source = {
-        "architectures": [
-            (
-                "AlbertForPreTraining"
-                if family == "albert"
-                else "BertForPreTraining"
-            )
-        ],
+    architecture = "Albert" if family == "albert" else "Bert"
+    return {
+        "architectures": [f"{architecture}ForPreTraining"],
         "model_type": family,
-        "attention_probs_dropout_prob": 0.1,
-        "hidden_act": hidden_act,
-        "hidden_dropout_prob": 0.1,
-        "hidden_size": config["hidden_size"],
-        "initializer_range": 0.02,
-        "intermediate_size": config["inner_dim"],
+        **_config_entries(family, config, hidden_act),
         "layer_norm_eps": 1e-12,
-        "max_position_embeddings": config["max_sequence_length"],
-        "num_attention_heads": config["num_attention_heads"],
-        "num_hidden_layers": config["num_layers"],
         "position_embedding_type": "absolute",
-        "type_vocab_size": config["type_vocab_size"],
-        "vocab_size": config["vocab_size"],
     }
-    if family == "albert":
-        source.update(
-            {
-                "embedding_size": config["embedding_width"],
-                "num_hidden_groups": 1,
-                "inner_group_num": 1,
-            }
-        )
-    return source
 
 
 def write_huggingface_directory(
@@ -505,11 +401,7 @@ def write_huggingface_directory(
         _write_json(
             os.path.join(directory, "tokenizer_config.json"), tokenizer_config
         )
-    if family == "albert":
-        with open(os.path.join(directory, "spiece.model"), "wb") as file:
-            file.write(b"placeholder SentencePiece model")
-    else:
-        _write_vocabulary(directory, vocabulary)
+    _write_vocabulary(directory, family, "spiece.model", vocabulary)
     return directory
 
 
@@ -530,6 +422,110 @@ def random_inputs(config, batch_size=2, sequence_length=6, seed=1):
     }
 
 
+@contextlib.contextmanager
+def recorded_plans():
+    """Records every `WeightPlan` that `load_into_encoder` creates.
+
+    Yields a list that receives each plan as it is created, with the
+    attribute `initial_values`: the values its target weights held then, so
+    that a test can check that a failed load left them untouched.
+    """
+    from keras_nlp.conversion import loaded_checkpoint
+    from keras_nlp.conversion.weight_plan import WeightPlan
+
+    plans = []
+
+    class RecordingPlan(WeightPlan):
+        def __init__(self, sources, targets, *args, **kwargs):
+            super().__init__(sources, targets, *args, **kwargs)
+            self.initial_values = [
+                np.array(keras.ops.convert_to_numpy(t)) for t in self.targets
+            ]
+            plans.append(self)
+
+    with mock.patch.object(loaded_checkpoint, "WeightPlan", RecordingPlan):
+        yield plans
+
+
+def _config_entries(family, config, hidden_act):
+    """The entries that original and Hugging Face config files share."""
+    entries = {
+        "attention_probs_dropout_prob": 0.1,
+        "hidden_act": hidden_act,
+        "hidden_dropout_prob": 0.1,
+        "hidden_size": config["hidden_size"],
+        "initializer_range": 0.02,
+        "intermediate_size": config["inner_dim"],
+        "max_position_embeddings": config["max_sequence_length"],
+        "num_attention_heads": config["num_attention_heads"],
+        "num_hidden_layers": config["num_layers"],
+        "type_vocab_size": config["type_vocab_size"],
+        "vocab_size": config["vocab_size"],
+    }
+    if family == "albert":
+        entries["embedding_size"] = config["embedding_width"]
+        entries["num_hidden_groups"] = 1
+        entries["inner_group_num"] = 1
+    return entries
+
+
+def _block_kernels(h, i):
+    """The `[in, out]` kernel shape of each block role; None: a layer norm."""
+    return {
+        "query": (h, h),
+        "key": (h, h),
+        "value": (h, h),
+        "attention_output": (h, h),
+        "attention": None,
+        "intermediate": (h, i),
+        "output": (i, h),
+        "output_norm": None,
+    }
+
+
+def _original_blocks(family, num_layers):
+    """The name prefixes of the Transformer blocks of an original model."""
+    if family == "albert":
+        return ["bert/encoder/transformer/group_0/inner_group_0/"]
+    return [f"bert/encoder/layer_{k}/" for k in range(num_layers)]
+
+
+def _huggingface_blocks(family, base, num_layers):
+    """The name prefixes of the Transformer blocks of a Hugging Face model."""
+    if family == "albert":
+        return [f"{base}encoder.albert_layer_groups.0.albert_layers.0."]
+    return [f"{base}encoder.layer.{k}." for k in range(num_layers)]
+
+
+def _reference_layers(blocks, names, array):
+    """The `weights["layers"]` of `bert_forward`, one dict per block.
+
+    `array(block, names[key], variable)` returns the source array of
+    `variable` (`"kernel"` as `[in, out]`, `"bias"`, `"gamma"`, `"beta"`).
+    """
+    layers = []
+    for block in blocks:
+        layer = {}
+        for key in (
+            "query",
+            "key",
+            "value",
+            "attention_output",
+            "intermediate",
+            "output",
+        ):
+            layer[f"{key}_kernel"] = array(block, names[key], "kernel")
+            layer[f"{key}_bias"] = array(block, names[key], "bias")
+        for key, name in (
+            ("attention", "attention"),
+            ("output", "output_norm"),
+        ):
+            layer[f"{key}_gamma"] = array(block, names[name], "gamma")
+            layer[f"{key}_beta"] = array(block, names[name], "beta")
+        layers.append(layer)
+    return layers
+
+
 def _random(shapes, seed):
     rng = np.random.default_rng(seed)
     return {
@@ -538,7 +534,12 @@ def _random(shapes, seed):
     }
 
 
-def _write_vocabulary(directory, vocabulary):
+def _write_vocabulary(directory, family, sentence_piece_file, vocabulary):
+    """Writes `vocab.txt` (BERT) or a placeholder SentencePiece file."""
+    if family == "albert":
+        with open(os.path.join(directory, sentence_piece_file), "wb") as f:
+            f.write(b"placeholder SentencePiece model")
+        return
     with open(os.path.join(directory, "vocab.txt"), "w", encoding="utf-8") as f:
         f.write("\n".join(vocabulary) + "\n")
 

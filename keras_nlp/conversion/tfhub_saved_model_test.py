@@ -391,6 +391,31 @@ class TfhubSavedModelTest(TestCase):
             os.path.join(self.get_temp_dir(), name), arrays, **kwargs
         )
 
+    def _assert_matches_reference(
+        self, encoder, arrays, albert=False, num_layers=None
+    ):
+        expected = numpy_bert.bert_forward(
+            reference_weights(arrays, albert=albert),
+            INPUTS["input_word_ids"],
+            INPUTS["input_mask"],
+            INPUTS["input_type_ids"],
+            num_heads=NUM_HEADS,
+            activation="gelu_approximate",
+            num_layers=num_layers,
+        )
+        actual = encoder(INPUTS, training=False)
+        self.assertAllClose(actual, expected, atol=1e-5, rtol=1e-5)
+
+    def _assert_load_fails_untouched(self, name, arrays, message):
+        # Returns the SavedModel's path.
+        path = self._variant(name, arrays)
+        encoder = small_bert()
+        before = snapshot(encoder)
+        with self.assertRaisesRegex(ValueError, message):
+            load_tfhub_weights(encoder, path)
+        self.assertAllClose(snapshot(encoder), before)
+        return path
+
     def test_bert_from_preset_matches_numpy_reference(self):
         encoder = BertEncoder.from_preset(self.bert_dir)
         self.assertIsInstance(encoder, BertEncoder)
@@ -402,16 +427,7 @@ class TfhubSavedModelTest(TestCase):
         self.assertEqual(encoder.max_sequence_length, MAX_LENGTH)
         self.assertEqual(encoder.type_vocab_size, TYPE_VOCAB_SIZE)
         self.assertIsNone(encoder.embedding_width)
-        expected = numpy_bert.bert_forward(
-            reference_weights(self.bert_arrays),
-            INPUTS["input_word_ids"],
-            INPUTS["input_mask"],
-            INPUTS["input_type_ids"],
-            num_heads=NUM_HEADS,
-            activation="gelu_approximate",
-        )
-        actual = encoder(INPUTS, training=False)
-        self.assertAllClose(actual, expected, atol=1e-5, rtol=1e-5)
+        self._assert_matches_reference(encoder, self.bert_arrays)
 
     def test_factorized_bert_embeddings(self):
         arrays = hub_arrays(
@@ -421,16 +437,7 @@ class TfhubSavedModelTest(TestCase):
         encoder = load_tfhub_encoder(path, verify=False)
         self.assertEqual(encoder.embedding_width, 4)
         self.assertEqual(encoder.num_layers, 1)
-        expected = numpy_bert.bert_forward(
-            reference_weights(arrays),
-            INPUTS["input_word_ids"],
-            INPUTS["input_mask"],
-            INPUTS["input_type_ids"],
-            num_heads=NUM_HEADS,
-            activation="gelu_approximate",
-        )
-        actual = encoder(INPUTS, training=False)
-        self.assertAllClose(actual, expected, atol=1e-5, rtol=1e-5)
+        self._assert_matches_reference(encoder, arrays)
 
     def test_albert_from_preset_matches_numpy_reference(self):
         encoder = AlbertEncoder.from_preset(self.albert_dir)
@@ -438,17 +445,9 @@ class TfhubSavedModelTest(TestCase):
         self.assertEqual(encoder.num_layers, 3)
         self.assertEqual(encoder.embedding_width, 4)
         self.assertEqual(encoder.hidden_size, HIDDEN_SIZE)
-        expected = numpy_bert.bert_forward(
-            reference_weights(self.albert_arrays, albert=True),
-            INPUTS["input_word_ids"],
-            INPUTS["input_mask"],
-            INPUTS["input_type_ids"],
-            num_heads=NUM_HEADS,
-            activation="gelu_approximate",
-            num_layers=3,
+        self._assert_matches_reference(
+            encoder, self.albert_arrays, albert=True, num_layers=3
         )
-        actual = encoder(INPUTS, training=False)
-        self.assertAllClose(actual, expected, atol=1e-5, rtol=1e-5)
 
     def test_wrong_encoder_class(self):
         with self.assertRaisesRegex(
@@ -487,16 +486,12 @@ class TfhubSavedModelTest(TestCase):
     def test_missing_variable_leaves_encoder_untouched(self):
         arrays = dict(self.bert_arrays)
         del arrays["transformer/layer_1/output/bias"]
-        path = self._variant("missing", arrays)
-        encoder = small_bert()
-        before = snapshot(encoder)
-        with self.assertRaisesRegex(
-            ValueError,
+        path = self._assert_load_fails_untouched(
+            "missing",
+            arrays,
             r"(?s)Nothing was loaded.*Missing weights.*"
             r"`transformer/layer_1/output/bias`.*\[8\]",
-        ):
-            load_tfhub_weights(encoder, path)
-        self.assertAllClose(snapshot(encoder), before)
+        )
         with self.assertRaisesRegex(
             ValueError, "`transformer/layer_1/output/bias`"
         ):
@@ -505,29 +500,21 @@ class TfhubSavedModelTest(TestCase):
     def test_extra_variable_leaves_encoder_untouched(self):
         arrays = dict(self.bert_arrays)
         arrays["adapter/kernel"] = np.ones((8, 8), "float32")
-        path = self._variant("extra", arrays)
-        encoder = small_bert()
-        before = snapshot(encoder)
-        with self.assertRaisesRegex(
-            ValueError,
+        self._assert_load_fails_untouched(
+            "extra",
+            arrays,
             r"(?s)Unmapped source variables.*`adapter/kernel` \[8, 8\]",
-        ):
-            load_tfhub_weights(encoder, path)
-        self.assertAllClose(snapshot(encoder), before)
+        )
 
     def test_wrong_shape_names_both_shapes(self):
         arrays = dict(self.bert_arrays)
         arrays["pooler_transform/bias"] = np.ones((7,), "float32")
-        path = self._variant("shape", arrays)
-        encoder = small_bert()
-        before = snapshot(encoder)
-        with self.assertRaisesRegex(
-            ValueError,
+        self._assert_load_fails_untouched(
+            "shape",
+            arrays,
             r"(?s)Shape mismatches.*`pooler_transform/bias` has shape \[7\].*"
             r"`pooler_transform/bias` has shape \[8\]",
-        ):
-            load_tfhub_weights(encoder, path)
-        self.assertAllClose(snapshot(encoder), before)
+        )
 
     def test_masked_lm_head_is_skipped(self):
         arrays = dict(self.bert_arrays)
@@ -692,13 +679,23 @@ class TfhubSavedModelTest(TestCase):
             load_tfhub_tokenizer(self.bert_dir, lowercase="yes")
 
     def test_sentence_piece_tokenizer(self):
-        # ALBERT SavedModels lower-case by convention; keras_nlp's
-        # SentencePieceTokenizer cannot, so this must be acknowledged.
-        with self.assertRaisesRegex(ValueError, "expects lower-cased text"):
-            load_tfhub_tokenizer(self.albert_dir)
-        tokenizer = load_tfhub_tokenizer(self.albert_dir, lowercase=False)
+        # ALBERT SavedModels without `do_lower_case` lower-case (and strip
+        # accents) by the TF Hub convention.
+        reference = sentencepiece.SentencePieceProcessor(
+            model_file=os.path.join(self.root, "spm.model")
+        )
+        tokenizer = load_tfhub_tokenizer(self.albert_dir)
         self.assertIsInstance(tokenizer, SentencePieceTokenizer)
+        self.assertTrue(tokenizer.lowercase)
+        self.assertTrue(tokenizer.strip_accents)
         self.assertEqual(tokenizer.cls_token_id, 2)
+        self.assertAllEqual(
+            tokenizer("Hello  WÖRLD"), reference.encode("hello world")
+        )
+        # An explicit setting overrides the convention.
+        tokenizer = load_tfhub_tokenizer(self.albert_dir, lowercase=False)
+        self.assertFalse(tokenizer.lowercase)
+        self.assertAllEqual(tokenizer("Hello"), reference.encode("Hello"))
         cased_dir = self._variant(
             "sp_cased",
             self.albert_arrays,
@@ -706,9 +703,43 @@ class TfhubSavedModelTest(TestCase):
             sp_model_path=os.path.join(self.root, "spm.model"),
             do_lower_case=False,
         )
-        self.assertIsInstance(
-            load_tfhub_tokenizer(cased_dir), SentencePieceTokenizer
+        cased = load_tfhub_tokenizer(cased_dir)
+        self.assertIsInstance(cased, SentencePieceTokenizer)
+        self.assertFalse(cased.lowercase)
+        self.assertFalse(cased.strip_accents)
+
+    def test_preprocessor_from_saved_model(self):
+        # `from_preset` reads the tokenizer of a SavedModel directly, with
+        # the settings a converted preset gets.
+        preprocessor = BertPreprocessor.from_preset(
+            self.bert_dir, sequence_length=4
         )
+        self.assertIsInstance(preprocessor.tokenizer, WordPieceTokenizer)
+        self.assertTrue(preprocessor.tokenizer.lowercase)
+        self.assertAllEqual(
+            preprocessor(["Hello World"])["input_word_ids"], [[2, 5, 6, 3]]
+        )
+        preprocessor = BertPreprocessor.from_preset(
+            self.albert_dir, sequence_length=16
+        )
+        tokenizer = preprocessor.tokenizer
+        self.assertIsInstance(tokenizer, SentencePieceTokenizer)
+        self.assertTrue(tokenizer.lowercase)
+        self.assertTrue(tokenizer.strip_accents)
+        reference = sentencepiece.SentencePieceProcessor(
+            model_file=os.path.join(self.root, "spm.model")
+        )
+        expected = [2] + reference.encode("hello world") + [3]
+        expected += [0] * (16 - len(expected))
+        self.assertAllEqual(
+            preprocessor(["HELLO Wörld"])["input_word_ids"], [expected]
+        )
+        self.assertTrue(
+            SentencePieceTokenizer.from_preset(self.albert_dir).lowercase
+        )
+        no_vocab = self._variant("no_vocab_preset", self.bert_arrays)
+        with self.assertRaisesRegex(ValueError, "neither a `vocab_file`"):
+            BertPreprocessor.from_preset(no_vocab)
 
     def test_handle_resolution(self):
         # `file://` paths.

@@ -38,17 +38,7 @@ def save_encoder(encoder, path, tokenizer=None, overwrite=False):
             False, or `path` is a file.
     """
     path = os.fspath(path)
-    if os.path.exists(path) and not os.path.isdir(path):
-        raise ValueError(
-            f"A preset is a directory, but `path` is a file. Received: "
-            f"path={path!r}. Choose a new directory name."
-        )
-    if os.path.isdir(path) and os.listdir(path) and not overwrite:
-        raise ValueError(
-            f"The preset directory is not empty. Received: path={path!r} "
-            f"holding {sorted(os.listdir(path))}. Choose an empty or new "
-            "directory, or pass `overwrite=True` to replace the preset."
-        )
+    check_preset_directory(path, overwrite)
     os.makedirs(path, exist_ok=True)
     metadata = {
         "class_name": encoder.__class__.__name__,
@@ -64,6 +54,33 @@ def save_encoder(encoder, path, tokenizer=None, overwrite=False):
     # The config goes last: a directory without it is not a valid preset,
     # so an interrupted save can never be loaded as a complete one.
     _write_json(os.path.join(path, CONFIG_FILE), metadata)
+
+
+def check_preset_directory(path, overwrite=False, argument="path"):
+    """Checks that a preset may be written to the directory `path`.
+
+    Args:
+        path: str. The directory to write; it may be absent or empty.
+        overwrite: bool. Whether a non-empty directory may be replaced.
+            Defaults to `False`.
+        argument: str. The caller's name for `path`, used in the errors.
+            Defaults to `"path"`.
+
+    Raises:
+        ValueError: if `path` is a file, or a non-empty directory and
+            `overwrite` is False.
+    """
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise ValueError(
+            f"`{argument}` must be a directory, but it is a file. Received: "
+            f"{argument}={path!r}. Choose a new directory name."
+        )
+    if os.path.isdir(path) and os.listdir(path) and not overwrite:
+        raise ValueError(
+            f"`{argument}` is not empty. Received: {argument}={path!r} "
+            f"holding {sorted(os.listdir(path))}. Choose an empty or new "
+            "directory, or pass `overwrite=True` to replace it."
+        )
 
 
 def load_encoder(cls, path):
@@ -188,19 +205,36 @@ def read_preset_config(path):
     config_path = os.path.join(path, CONFIG_FILE)
     if not os.path.isfile(config_path):
         return None
-    with open(config_path, encoding="utf-8") as file:
-        try:
-            metadata = json.load(file)
-        except json.JSONDecodeError as error:
-            raise ValueError(
-                f"{config_path!r} is not valid JSON ({error}). Rewrite the "
-                "preset with `save_to_preset`."
-            ) from None
+    metadata = read_json(
+        config_path, fix="Rewrite the preset with `save_to_preset`."
+    )
     if not isinstance(metadata, dict) or not {"class_name", "config"} <= set(
         metadata
     ):
         return None
     return metadata
+
+
+def read_json(path, fix):
+    """Parses the JSON file `path`.
+
+    Args:
+        path: str. The file to read.
+        fix: str. How to repair the file, the last sentence of the error.
+
+    Returns:
+        The parsed value (a dict for a JSON object).
+
+    Raises:
+        ValueError: if the file is not valid JSON.
+    """
+    with open(path, encoding="utf-8") as file:
+        try:
+            return json.load(file)
+        except json.JSONDecodeError as error:
+            raise ValueError(
+                f"{path!r} is not valid JSON ({error}). {fix}"
+            ) from None
 
 
 def _write_json(path, data):
