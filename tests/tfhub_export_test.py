@@ -142,7 +142,10 @@ class TfhubExportTest(TestCase):
             tokenizers.WordPieceTokenizer(WORDPIECE_VOCABULARY),
             sequence_length=10,
         )
-        spm = tokenizers.SentencePieceTokenizer(_sentence_piece_proto())
+        # As the released ALBERT models: lower-cased, accents stripped.
+        spm = tokenizers.SentencePieceTokenizer(
+            _sentence_piece_proto(), lowercase=True, strip_accents=True
+        )
         sentence_piece = tokenizers.BertPreprocessor(spm, sequence_length=10)
         cls.preprocessors = {"bert": wordpiece, "albert": sentence_piece}
         common = dict(
@@ -286,8 +289,7 @@ class TfhubExportTest(TestCase):
 
     def test_tokenizer_settings_are_exported(self):
         self.assertTrue(self._result("bert", "do_lower_case"))
-        # keras_nlp's SentencePieceTokenizer does not lower-case.
-        self.assertFalse(self._result("albert", "do_lower_case"))
+        self.assertTrue(self._result("albert", "do_lower_case"))
 
     def test_from_preset_reads_the_exports_back(self):
         classes = {

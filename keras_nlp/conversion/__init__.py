@@ -14,6 +14,7 @@
 
 """Loading pretrained weights from the formats other projects ship them in."""
 
+from keras_nlp.conversion import vocabulary_sources
 from keras_nlp.conversion.formats import convert_to_preset
 from keras_nlp.conversion.formats import detect_format
 from keras_nlp.conversion.formats import load_checkpoint

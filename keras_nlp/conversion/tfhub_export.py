@@ -69,8 +69,7 @@ def export_tfhub(encoder, preprocessor, export_dir, overwrite=False):
       (ragged, `(batch_size, None)` or `(batch_size, None, None)`) with
       `seq_length` defaulting to the preprocessor's `sequence_length`.
 
-    `do_lower_case` records `tokenizer.lowercase` (always `False` for a
-    SentencePiece tokenizer, which does not lower-case); the TF Hub
+    `do_lower_case` records `tokenizer.lowercase`; the TF Hub
     convention has no switch for a WordPiece `strip_accents` or
     `split_on_cjk` that differs from BERT's defaults, but the exported
     preprocessor applies them.
@@ -226,10 +225,9 @@ def _save_encoder(encoder, tokenizer, asset_path, path):
     root.trainable_variables = [v for v in weights if v.trainable]
     if isinstance(tokenizer, WordPieceTokenizer):
         root.vocab_file = tf.saved_model.Asset(asset_path)
-        lowercase = tokenizer.lowercase
     else:
         root.sp_model_file = tf.saved_model.Asset(asset_path)
-        lowercase = False
+    lowercase = bool(tokenizer.lowercase)
     root.do_lower_case = tf.Variable(
         lowercase, trainable=False, name="do_lower_case"
     )

@@ -203,12 +203,8 @@ def load_tfhub_tokenizer(handle, lowercase=None):
     TF Hub encoders ship their vocabulary as the asset `vocab_file`
     (WordPiece, with the boolean variable `do_lower_case`) or
     `sp_model_file` (SentencePiece; without `do_lower_case`, the TF Hub
-    convention is that the text is lower-cased).
-
-    `keras_nlp.tokenizers.SentencePieceTokenizer` does not lower-case, so
-    a SentencePiece model that expects lower-cased text needs
-    `lowercase=False` as an explicit acknowledgement: the text must then be
-    lower-cased before tokenization (e.g. with `tf.strings.lower`).
+    convention is that the text is lower-cased). A SentencePiece tokenizer
+    that lower-cases also strips accents, as ALBERT's preprocessing does.
 
     Args:
         handle: str. A SavedModel directory or TF Hub handle, as for
@@ -222,9 +218,8 @@ def load_tfhub_tokenizer(handle, lowercase=None):
         `keras_nlp.tokenizers.SentencePieceTokenizer`.
 
     Raises:
-        ValueError: if the SavedModel has neither asset, a WordPiece model
-            has no `do_lower_case` and `lowercase` is `None`, or a
-            SentencePiece model lower-cases and `lowercase` is not `False`.
+        ValueError: if the SavedModel has neither asset, or a WordPiece
+            model has no `do_lower_case` and `lowercase` is `None`.
     """
     if lowercase is not None and not isinstance(lowercase, bool):
         raise ValueError(
@@ -249,26 +244,13 @@ def load_tfhub_tokenizer(handle, lowercase=None):
             )
         return WordPieceTokenizer(_asset_path(vocab_file), lowercase=lowercase)
     if sp_model_file is not None:
-        model_lowercase = True if do_lower_case is None else do_lower_case
         if lowercase is None:
-            lowercase = model_lowercase
-        if lowercase:
-            raise ValueError(
-                f"The SentencePiece model of the SavedModel at {path!r} "
-                "expects lower-cased text "
-                + (
-                    f"(`do_lower_case={do_lower_case}`)"
-                    if do_lower_case is not None
-                    else "(it has no `do_lower_case` variable, which for an "
-                    "`sp_model_file` means lower-casing by the TF Hub "
-                    "convention)"
-                )
-                + ", but `keras_nlp.tokenizers.SentencePieceTokenizer` does "
-                f"not lower-case. Received: lowercase={lowercase}. Pass "
-                "`lowercase=False` and lower-case the text yourself before "
-                "tokenizing (e.g. with `tf.strings.lower`)."
-            )
-        return SentencePieceTokenizer(_asset_path(sp_model_file))
+            lowercase = True if do_lower_case is None else do_lower_case
+        return SentencePieceTokenizer(
+            _asset_path(sp_model_file),
+            lowercase=lowercase,
+            strip_accents=lowercase,
+        )
     raise ValueError(
         f"The SavedModel at {path!r} has neither a `vocab_file` nor an "
         "`sp_model_file` asset. Received: a SavedModel without a vocabulary."

@@ -147,6 +147,9 @@ class BertPacker(keras.layers.Layer):
         self.end_token_id = int(end_token_id)
         self.pad_token_id = int(pad_token_id)
         self.truncate = truncate
+        # Eager calls run in cached `tf.function`s, kept out of Keras and
+        # TensorFlow attribute tracking (SavedModel export ignores them).
+        object.__setattr__(self, "_eager_functions", {})
 
     def call(self, inputs):
         segments, unbatched = self._standardize_segments(inputs)
@@ -159,40 +162,12 @@ class BertPacker(keras.layers.Layer):
                 f"Received: sequence_length={self.sequence_length}. Pass a "
                 "larger `sequence_length` or fewer segments."
             )
-        # Budget for the segments' own tokens.
-        budget = self.sequence_length - num_segments - 1
-        if self.truncate == "round_robin":
-            trimmer = tf_text.RoundRobinTrimmer(max_seq_length=budget)
-        else:
-            trimmer = tf_text.WaterfallTrimmer(max_seq_length=budget)
-        segments = trimmer.trim(segments)
-        token_ids, type_ids = tf_text.combine_segments(
-            segments,
-            start_of_sequence_id=self.start_token_id,
-            end_of_segment_id=self.end_token_id,
-        )
-        token_ids, mask = tf_text.pad_model_inputs(
-            token_ids,
-            max_seq_length=self.sequence_length,
-            pad_value=self.pad_token_id,
-        )
-        type_ids, _ = tf_text.pad_model_inputs(
-            type_ids, max_seq_length=self.sequence_length, pad_value=0
-        )
-        outputs = {
-            "input_word_ids": token_ids,
-            "input_mask": tf.cast(mask, "int32"),
-            "input_type_ids": type_ids,
-        }
-        batch_size = segments[0].shape[0]
-        for key, value in outputs.items():
-            if unbatched:
-                value = tf.reshape(value, [self.sequence_length])
-            else:
-                value = tf.ensure_shape(
-                    value, [batch_size, self.sequence_length]
-                )
-            outputs[key] = value
+        outputs = self._run_pack(tuple(segments))
+        if unbatched:
+            outputs = {
+                key: tf.reshape(value, [self.sequence_length])
+                for key, value in outputs.items()
+            }
         return outputs
 
     def compute_output_shape(self, inputs_shape):
@@ -234,6 +209,60 @@ class BertPacker(keras.layers.Layer):
             }
         )
         return config
+
+    def _run_pack(self, segments):
+        """Runs `_pack(segments)`, in a cached `tf.function` when eager."""
+        if not tf.executing_eagerly():
+            return self._pack(segments)
+        # The many small ops run much faster as one graph. A function holds
+        # the settings it was traced with: they are part of the key.
+        key = (
+            len(segments),
+            self.sequence_length,
+            self.start_token_id,
+            self.end_token_id,
+            self.pad_token_id,
+            self.truncate,
+        )
+        function = self._eager_functions.get(key)
+        if function is None:
+            function = tf.function(self._pack, reduce_retracing=True)
+            self._eager_functions[key] = function
+        return function(segments)
+
+    def _pack(self, segments):
+        """Packs `[batch, None]` int32 ragged segments into dense inputs."""
+        num_segments = len(segments)
+        # Budget for the segments' own tokens.
+        budget = self.sequence_length - num_segments - 1
+        if self.truncate == "round_robin":
+            trimmer = tf_text.RoundRobinTrimmer(max_seq_length=budget)
+        else:
+            trimmer = tf_text.WaterfallTrimmer(max_seq_length=budget)
+        trimmed = trimmer.trim(list(segments))
+        token_ids, type_ids = tf_text.combine_segments(
+            trimmed,
+            start_of_sequence_id=self.start_token_id,
+            end_of_segment_id=self.end_token_id,
+        )
+        token_ids, mask = tf_text.pad_model_inputs(
+            token_ids,
+            max_seq_length=self.sequence_length,
+            pad_value=self.pad_token_id,
+        )
+        type_ids, _ = tf_text.pad_model_inputs(
+            type_ids, max_seq_length=self.sequence_length, pad_value=0
+        )
+        outputs = {
+            "input_word_ids": token_ids,
+            "input_mask": tf.cast(mask, "int32"),
+            "input_type_ids": type_ids,
+        }
+        batch_size = segments[0].shape[0]
+        return {
+            key: tf.ensure_shape(value, [batch_size, self.sequence_length])
+            for key, value in outputs.items()
+        }
 
     def _standardize_segments(self, inputs):
         """Returns int32 `[batch, None]` ragged segments, and `unbatched`."""

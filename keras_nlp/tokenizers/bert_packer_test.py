@@ -314,3 +314,49 @@ class BertPackerTest(TestCase):
             _packer()(np.array([[5.0, 6.0]], dtype="float32"))
         with self.assertRaisesRegex(ValueError, "inputs.dtype=string"):
             _packer()(tf.constant(["a", "b"]))
+
+    def test_eager_calls_reuse_one_traced_function(self):
+        packer = _packer()
+        batches = [
+            [[5, 6, 7, 8, 9, 10, 11], [5]],
+            [[5], [6, 7], [8, 9, 10]],
+            [[7, 8]],
+        ]
+        for rows in batches:
+            outputs = packer(tf.ragged.constant(rows))
+            expected = _reference_pack_batch([rows], 8, "round_robin")
+            for key in expected:
+                self.assertAllEqual(outputs[key], expected[key])
+                # The static batch size of each call is kept.
+                self.assertEqual(outputs[key].shape.as_list(), [len(rows), 8])
+        # Other batch sizes and the unbatched form reuse the function.
+        self.assertAllEqual(
+            packer(np.array([5, 6], "int32"))["input_word_ids"],
+            [1, 5, 6, 2, 0, 0, 0, 0],
+        )
+        self.assertLen(packer._eager_functions, 1)
+        # Pairs get their own function.
+        packer((tf.ragged.constant([[5]]), tf.ragged.constant([[6]])))
+        self.assertLen(packer._eager_functions, 2)
+        # Changed special ids (as `BertPreprocessor` sets them) are used,
+        # not those a function was traced with.
+        packer.start_token_id = 9
+        self.assertAllEqual(
+            packer(tf.ragged.constant([[5]]))["input_word_ids"],
+            [[9, 5, 2, 0, 0, 0, 0, 0]],
+        )
+
+    def test_eager_and_graph_calls_agree(self):
+        rng = np.random.default_rng(3)
+        rows = [
+            list(rng.integers(5, 50, size=rng.integers(0, 12)))
+            for _ in range(6)
+        ]
+        first = tf.ragged.constant(rows, dtype="int32")
+        second = tf.ragged.constant(rows[::-1], dtype="int32")
+        packer = _packer(10, "waterfall")
+        graph_call = tf.function(lambda a, b: packer((a, b)))
+        eager = packer((first, second))
+        graph = graph_call(first, second)
+        for key in eager:
+            self.assertAllEqual(eager[key], graph[key])

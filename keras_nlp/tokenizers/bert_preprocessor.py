@@ -14,7 +14,6 @@
 
 """Raw strings to BERT encoder inputs: tokenization and packing."""
 
-import json
 import os
 
 import keras
@@ -24,6 +23,8 @@ import tensorflow as tf
 from keras_nlp.tokenizers.bert_packer import TRUNCATION_MODES
 from keras_nlp.tokenizers.bert_packer import BertPacker
 from keras_nlp.tokenizers.sentence_piece_tokenizer import SentencePieceTokenizer
+from keras_nlp.tokenizers.tokenizer import build_tokenizer
+from keras_nlp.tokenizers.tokenizer import read_preset_vocabulary
 from keras_nlp.tokenizers.word_piece_tokenizer import WordPieceTokenizer
 
 # The tokenizer classes `from_preset` dispatches to, by vocabulary file.
@@ -219,17 +220,22 @@ class BertPreprocessor(keras.layers.Layer):
 
     @classmethod
     def from_preset(cls, preset, sequence_length=None, **kwargs):
-        """Builds the preprocessor of a keras_nlp preset directory.
+        """Builds the preprocessor of a preset directory or checkpoint source.
 
-        The tokenizer is a `WordPieceTokenizer` if the preset holds
-        `vocab.txt`, a `SentencePieceTokenizer` if it holds `spm.model`,
-        built by that class's `from_preset` (which reads the tokenizer
-        settings, such as `"lowercase"`, stored under `"preprocessor"` in
-        the preset's `config.json`). The `"sequence_length"` stored there,
-        if any, is the default `sequence_length`.
+        For a keras_nlp preset directory, the tokenizer is a
+        `WordPieceTokenizer` if the preset holds `vocab.txt`, a
+        `SentencePieceTokenizer` if it holds `spm.model`, with the tokenizer
+        settings (such as `"lowercase"`) stored under `"preprocessor"` in
+        the preset's `config.json`; the `"sequence_length"` stored there, if
+        any, is the default `sequence_length`. Any other path is offered to
+        the registered vocabulary sources (original BERT and ALBERT
+        checkpoint directories, Hugging Face directories, TF Hub
+        SavedModels), which give the vocabulary and the text normalization
+        the model was trained with (e.g. `do_lower_case`).
 
         Args:
-            preset: str. Path of the preset directory.
+            preset: str. Path of the preset directory, or of a checkpoint
+                directory or handle that a vocabulary source recognizes.
             sequence_length: int, optional. Overrides the preset's
                 sequence length. Defaults to the preset's, else `128`.
             **kwargs: Other constructor arguments, e.g. `truncate`.
@@ -251,23 +257,30 @@ class BertPreprocessor(keras.layers.Layer):
         outputs = preprocessor("Hi hi")  # input_word_ids [2, 5, 5, 3]
         ```
         """
-        preset = os.fspath(preset)
-        for tokenizer_class in PRESET_TOKENIZERS:
-            asset_path = os.path.join(preset, tokenizer_class.asset_file_name)
-            if os.path.isfile(asset_path):
-                break
-        else:
-            names = [x.asset_file_name for x in PRESET_TOKENIZERS]
+        names = [x.asset_file_name for x in PRESET_TOKENIZERS]
+        found = read_preset_vocabulary(preset, names)
+        if found is None:
             raise ValueError(
                 f"`preset` must be a directory holding one of {names}. "
-                f"Received: preset={preset!r}, which holds none of them. "
-                "Pass a keras_nlp preset directory saved with its tokenizer."
+                f"Received: preset={os.fspath(preset)!r}, which holds none of "
+                "them. Pass a keras_nlp preset directory saved with its "
+                "tokenizer, or a checkpoint directory with its vocabulary."
             )
-        tokenizer = tokenizer_class.from_preset(preset)
+        asset_file_name, vocabulary_file, settings = found
+        classes = {x.asset_file_name: x for x in PRESET_TOKENIZERS}
+        if asset_file_name not in classes:
+            raise ValueError(
+                f"The vocabulary of `preset` is a `{asset_file_name}` file, "
+                f"but BertPreprocessor reads one of {names}. Received: "
+                f"preset={os.fspath(preset)!r} holding {vocabulary_file!r}. "
+                "Build the tokenizer yourself and pass it to "
+                "`BertPreprocessor(tokenizer)`."
+            )
+        tokenizer = build_tokenizer(
+            classes[asset_file_name], vocabulary_file, settings
+        )
         if sequence_length is None:
-            sequence_length = _preset_settings(preset).get(
-                "sequence_length", 128
-            )
+            sequence_length = settings.get("sequence_length", 128)
         return cls(tokenizer, sequence_length=sequence_length, **kwargs)
 
     def _special_token_ids(self):
@@ -326,13 +339,3 @@ def _static_batch_size(segments):
             if segment.shape[0] is not None:
                 return segment.shape[0]
     return None
-
-
-def _preset_settings(preset):
-    """The `"preprocessor"` entry of the preset's `config.json`, or {}."""
-    path = os.path.join(preset, "config.json")
-    if not os.path.isfile(path):
-        return {}
-    with open(path, encoding="utf-8") as config_file:
-        settings = json.load(config_file).get("preprocessor")
-    return settings if isinstance(settings, dict) else {}

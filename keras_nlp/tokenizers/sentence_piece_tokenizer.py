@@ -14,7 +14,10 @@
 
 """SentencePiece tokenizer (ALBERT's) on tensorflow-text."""
 
+import functools
 import os
+import sys
+import unicodedata
 
 import keras
 import tensorflow as tf
@@ -25,6 +28,13 @@ try:
     import tensorflow_text as tf_text
 except ImportError:
     tf_text = None
+
+# Python's whitespace (`str.isspace`), which ALBERT's preprocessing collapses
+# with `" ".join(text.split())` (RE2 syntax on UTF-8 text).
+_PYTHON_WHITESPACE = (
+    r"[\x{9}-\x{D}\x{1C}-\x{20}\x{85}\x{A0}\x{1680}\x{2000}-\x{200A}"
+    r"\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]+"
+)
 
 
 @keras.saving.register_keras_serializable(package="keras_nlp")
@@ -38,9 +48,20 @@ class SentencePieceTokenizer(Tokenizer):
     likely segmentations of a unigram model, which the SentencePiece build
     inside tensorflow-text may break differently from a newer
     `sentencepiece` package). Invalid UTF-8 bytes never raise: SentencePiece
-    maps them to its unknown piece. The special-token ids are looked up by
-    their ALBERT names: `"[CLS]"`, `"[SEP]"`, `"<pad>"`, `"[MASK]"` and
-    `"<unk>"`.
+    maps them to its unknown piece (with `lowercase` or `strip_accents`,
+    they first become U+FFFD, as in Python's `decode(errors="replace")`).
+    The special-token ids are looked up by their ALBERT names: `"[CLS]"`,
+    `"[SEP]"`, `"<pad>"`, `"[MASK]"` and `"<unk>"`.
+
+    With `lowercase` or `strip_accents`, the text first goes through
+    ALBERT's preprocessing (`preprocess_text` of google-research/albert),
+    in this order: runs of whitespace (as Python's `str.split` knows it)
+    become one space and the ends are stripped; with `strip_accents`, the
+    text is decomposed (Unicode NFKD) and every combining character (non-zero canonical combining class, as Python's
+    `unicodedata.combining`) is removed; with `lowercase`, the text is
+    lower-cased as Python's `str.lower` does. The released ALBERT models
+    use `lowercase=True, strip_accents=True`. With both `False` (the
+    default), the text goes to SentencePiece unchanged.
 
     The tokenizer is a Keras layer: it runs in `tf.data.Dataset.map` and at
     the head of a Keras model that takes raw strings. Saved in a `.keras`
@@ -55,6 +76,14 @@ class SentencePieceTokenizer(Tokenizer):
             (`spm.model`) or the serialized model proto itself. `None` only
             when the layer is rebuilt from a config (the model then comes
             from the assets of a `.keras` file).
+        lowercase: bool. Whether to lower-case the text (as Python's
+            `str.lower`), after ALBERT's whitespace and quote cleanup.
+            Defaults to `False`.
+        strip_accents: bool or None. Whether to strip accents (NFKD, then
+            removal of combining characters), after ALBERT's whitespace and
+            quote cleanup. `None` means "strip when `lowercase` is `True`",
+            as for `keras_nlp.tokenizers.WordPieceTokenizer`. Defaults to
+            `False`.
         **kwargs: Base layer arguments, such as `name`.
 
     Call arguments:
@@ -91,24 +120,50 @@ class SentencePieceTokenizer(Tokenizer):
     ids = tokenizer(["the quick fox", "the dog"])  # Ragged int32 ids.
     tokenizer.detokenize(ids)  # ["the quick fox", "the dog"]
     tokenizer.cls_token_id  # 2
+
+    # ALBERT's preprocessing: "The  Quick Föx" is read as "the quick fox".
+    albert_tokenizer = keras_nlp.tokenizers.SentencePieceTokenizer(
+        model.getvalue(), lowercase=True, strip_accents=True
+    )
+    np.testing.assert_array_equal(
+        albert_tokenizer("The  Quick Föx"), tokenizer("the quick fox")
+    )
     ```
     """
 
     asset_file_name = "spm.model"
+    preset_settings = ("lowercase", "strip_accents")
 
-    def __init__(self, proto, **kwargs):
+    def __init__(self, proto, lowercase=False, strip_accents=False, **kwargs):
         if tf_text is None:
             raise ImportError(
                 "SentencePieceTokenizer requires tensorflow-text. Install it "
                 "with: pip install tensorflow-text"
             )
         super().__init__(**kwargs)
+        if not isinstance(lowercase, bool):
+            raise ValueError(
+                f"`lowercase` must be a bool. Received: lowercase={lowercase!r}"
+            )
+        if strip_accents is not None and not isinstance(strip_accents, bool):
+            raise ValueError(
+                "`strip_accents` must be a bool or None (strip when "
+                f"`lowercase`). Received: strip_accents={strip_accents!r}"
+            )
+        self.lowercase = lowercase
+        self.strip_accents = strip_accents
         self._set_vocabulary(proto)
 
     def get_config(self):
         config = super().get_config()
-        # The model proto is an asset, not part of the config.
-        config["proto"] = None
+        config.update(
+            {
+                # The model proto is an asset, not part of the config.
+                "proto": None,
+                "lowercase": self.lowercase,
+                "strip_accents": self.strip_accents,
+            }
+        )
         return config
 
     def _special_tokens(self):
@@ -172,6 +227,13 @@ class SentencePieceTokenizer(Tokenizer):
             model_file.write(self._proto)
 
     def _tokenize(self, inputs):
+        strip_accents = self.strip_accents
+        if strip_accents is None:
+            strip_accents = self.lowercase
+        if self.lowercase or strip_accents:
+            inputs = albert_preprocess(
+                inputs, lowercase=self.lowercase, strip_accents=strip_accents
+            )
         return self._sentence_piece_op().tokenize(inputs)
 
     def _detokenize(self, inputs):
@@ -187,3 +249,78 @@ class SentencePieceTokenizer(Tokenizer):
         return tf_text.SentencepieceTokenizer(
             model=self._proto, out_type=tf.int32
         )
+
+
+def albert_preprocess(inputs, lowercase, strip_accents):
+    """ALBERT's text preprocessing, before SentencePiece.
+
+    Replaces invalid UTF-8 with U+FFFD, collapses whitespace, then
+    optionally strips accents (NFKD, then removal of combining characters)
+    and lower-cases, in that order, as `preprocess_text` of
+    google-research/albert (whose released models do both). Hugging Face's
+    `AlbertTokenizer` also maps ``` `` ``` and `''` to `"`; the original
+    does not, and neither does this.
+
+    Args:
+        inputs: a string `tf.Tensor`.
+        lowercase: bool. Whether to lower-case, as Python's `str.lower`.
+        strip_accents: bool. Whether to strip accents.
+
+    Returns:
+        The preprocessed strings, a tensor of the shape of `inputs`.
+    """
+    # Invalid UTF-8 becomes U+FFFD, as Python's `decode(errors="replace")`
+    # makes it: the reference preprocessing works on Python strings.
+    text = tf.strings.unicode_transcode(
+        tf.reshape(inputs, [-1]),
+        "UTF-8",
+        "UTF-8",
+        errors="replace",
+        replacement_char=0xFFFD,
+    )
+    text = tf.strings.regex_replace(text, _PYTHON_WHITESPACE, " ")
+    # Only " " is left of the whitespace: this strips the ends.
+    text = tf.strings.strip(text)
+    if strip_accents:
+        text = tf_text.normalize_utf8(text, "NFKD")
+        text = tf.strings.regex_replace(text, _combining_characters(), "")
+    if lowercase:
+        # Full Unicode lower-casing, as Python's `str.lower`. The op stops
+        # at a NUL byte, so the text is lower-cased between NULs: each part
+        # gets a NUL appended, and the last one is removed after joining
+        # (a separator would be cut at its NUL by `reduce_join`).
+        parts = tf.strings.split(text, sep="\x00")
+        parts = tf.ragged.map_flat_values(
+            lambda flat: tf.strings.join(
+                [tf.strings.lower(flat, encoding="utf-8"), "\x00"]
+            ),
+            parts,
+        )
+        text = tf.strings.reduce_join(parts, axis=-1)
+        text = tf.strings.regex_replace(
+            text, r"\x00$", "", replace_global=False
+        )
+    return tf.reshape(text, tf.shape(inputs))
+
+
+@functools.lru_cache(maxsize=None)
+def _combining_characters():
+    """An RE2 class of the characters Python's `unicodedata.combining` flags.
+
+    Those with a non-zero canonical combining class: the marks that ALBERT's
+    preprocessing removes after NFKD. (Unlike the category `Mn`, this keeps
+    the non-spacing marks of class 0, such as the Devanagari vowel sign
+    U+0941.)
+    """
+    ranges = []
+    for code_point in range(sys.maxunicode + 1):
+        if unicodedata.combining(chr(code_point)):
+            if ranges and ranges[-1][1] == code_point - 1:
+                ranges[-1][1] = code_point
+            else:
+                ranges.append([code_point, code_point])
+    parts = [
+        f"\\x{{{start:X}}}" + (f"-\\x{{{end:X}}}" if end > start else "")
+        for start, end in ranges
+    ]
+    return "[" + "".join(parts) + "]"

@@ -18,12 +18,15 @@ import io
 import json
 import os
 import shutil
+import sys
 import tempfile
+import unicodedata
 
 import keras
 import numpy as np
 import sentencepiece
 import tensorflow as tf
+from absl.testing import parameterized
 
 from keras_nlp.testing.test_case import TestCase
 from keras_nlp.tokenizers.sentence_piece_tokenizer import SentencePieceTokenizer
@@ -49,14 +52,66 @@ TEXTS = [
     "zzz qqq" * 20,
 ]
 
+# A corpus with both cases and both accented and plain spellings, so that
+# lower-casing and accent stripping change the ids.
+MIXED_CORPUS = [
+    "The Quick Brown Fox JUMPS over the lazy dog",
+    "the quick brown fox jumps OVER THE LAZY DOG",
+    "Café naïve résumé façade Ünïcödé Ångström",
+    "cafe naive resume facade unicode angstrom",
+    "Straße ΟΔΟΣ οδος İstanbul istanbul",
+    "\"quoted\" text with ``quotes'' and 'single' ones",
+    "हिंदी भाषा Tiếng Việt tieng viet",
+]
 
-def _train(user_defined_symbols=("[CLS]", "[SEP]", "[MASK]")):
+# Python's whitespace characters (`str.isspace`), which ALBERT collapses.
+PYTHON_WHITESPACE = [
+    chr(code_point)
+    for code_point in range(sys.maxunicode + 1)
+    if chr(code_point).isspace()
+]
+
+MIXED_TEXTS = [
+    "The Quick  Brown FOX",
+    "  Café\u3000NAÏVE résumé  ",
+    "``Quoted'' text, '''triple''' and `single'",
+    "STRASSE Straße ΟΔΟΣ İstanbul Ångström",
+    "हिंदी Tiếng Việt",
+    "ﬁne ½ ＡＢＣ x\u00a8y",
+    "w".join(PYTHON_WHITESPACE) + "END",
+    "NUL\x00BYTE Ünï",
+    "",
+    "   ",
+    "emoji 😀 Ünïcödé [MASK]",
+]
+
+
+def reference_albert_preprocess(text, lowercase, strip_accents):
+    """ALBERT's `preprocess_text` in plain Python, as the docs describe it.
+
+    google-research/albert `tokenization.preprocess_text`, with accent
+    stripping as a switch (the original always strips).
+    """
+    text = " ".join(text.strip().split())
+    if strip_accents:
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(char for char in text if not unicodedata.combining(char))
+    if lowercase:
+        text = text.lower()
+    return text
+
+
+def _train(
+    user_defined_symbols=("[CLS]", "[SEP]", "[MASK]"),
+    corpus=CORPUS,
+    vocab_size=70,
+):
     """Returns the serialized proto of a tiny ALBERT-style model."""
     model = io.BytesIO()
     sentencepiece.SentencePieceTrainer.train(
-        sentence_iterator=iter(CORPUS * 3),
+        sentence_iterator=iter(corpus * 3),
         model_writer=model,
-        vocab_size=70,
+        vocab_size=vocab_size,
         hard_vocab_limit=False,
         model_type="unigram",
         pad_id=0,
@@ -85,6 +140,10 @@ class SentencePieceTokenizerTest(TestCase):
             model_proto=cls.proto
         )
         cls.tokenizer = SentencePieceTokenizer(cls.model_path)
+        cls.mixed_proto = _train(corpus=MIXED_CORPUS, vocab_size=150)
+        cls.mixed_reference = sentencepiece.SentencePieceProcessor(
+            model_proto=cls.mixed_proto
+        )
 
     @classmethod
     def tearDownClass(cls):
@@ -217,6 +276,14 @@ class SentencePieceTokenizerTest(TestCase):
         config = self.tokenizer.get_config()
         # The proto is an asset, never a (huge) config entry.
         self.assertIsNone(config["proto"])
+        self.assertFalse(config["lowercase"])
+        self.assertFalse(config["strip_accents"])
+        albert = SentencePieceTokenizer(
+            self.proto, lowercase=True, strip_accents=None
+        )
+        restored = self.assertConfigRoundTrip(albert)
+        self.assertTrue(restored.lowercase)
+        self.assertIsNone(restored.strip_accents)
         restored = self.assertConfigRoundTrip(self.tokenizer)
         with self.assertRaisesRegex(ValueError, "has no vocabulary"):
             restored("the fox")
@@ -260,6 +327,16 @@ class SentencePieceTokenizerTest(TestCase):
         with self.assertRaisesRegex(ValueError, "of type list"):
             SentencePieceTokenizer(["the"])
 
+    def test_setting_errors(self):
+        with self.assertRaisesRegex(
+            ValueError, "`lowercase` must be a bool. Received: lowercase='y'"
+        ):
+            SentencePieceTokenizer(self.proto, lowercase="y")
+        with self.assertRaisesRegex(
+            ValueError, "`strip_accents` must be a bool or None.*=1"
+        ):
+            SentencePieceTokenizer(self.proto, strip_accents=1)
+
     def test_non_string_inputs(self):
         with self.assertRaisesRegex(TypeError, "inputs.dtype=int32"):
             self.tokenizer([1, 2])
@@ -267,3 +344,119 @@ class SentencePieceTokenizerTest(TestCase):
             self.tokenizer(keras.Input(shape=(), dtype="int32"))
         with self.assertRaisesRegex(TypeError, "integer token ids"):
             self.tokenizer.detokenize(["the"])
+
+    @parameterized.named_parameters(
+        ("albert", True, True),
+        ("lowercase_keep_accents", True, False),
+        ("cased_strip_accents", False, True),
+        ("strip_accents_follows_lowercase", True, None),
+    )
+    def test_albert_preprocessing_matches_python_reference(
+        self, lowercase, strip_accents
+    ):
+        tokenizer = SentencePieceTokenizer(
+            self.mixed_proto, lowercase=lowercase, strip_accents=strip_accents
+        )
+        strip = lowercase if strip_accents is None else strip_accents
+        expected = [
+            self.mixed_reference.encode(
+                reference_albert_preprocess(text, lowercase, strip)
+            )
+            for text in MIXED_TEXTS
+        ]
+        self.assertEqual(tokenizer(MIXED_TEXTS).to_list(), expected)
+        # One string, and a `tf.data` graph, give the same ids.
+        self.assertEqual(
+            tokenizer(MIXED_TEXTS[3]).numpy().tolist(), expected[3]
+        )
+        dataset = tf.data.Dataset.from_tensor_slices(MIXED_TEXTS).batch(4)
+        dataset = dataset.map(tokenizer)
+        self.assertEqual(
+            [row for batch in dataset for row in batch.to_list()], expected
+        )
+
+    def test_settings_change_the_ids(self):
+        # The fixture tells the settings apart, so the reference test above
+        # would catch a setting that is ignored.
+        outputs = {}
+        for lowercase in (False, True):
+            for strip_accents in (False, True):
+                tokenizer = SentencePieceTokenizer(
+                    self.mixed_proto,
+                    lowercase=lowercase,
+                    strip_accents=strip_accents,
+                )
+                outputs[lowercase, strip_accents] = tokenizer(
+                    MIXED_TEXTS
+                ).to_list()
+        raw = [self.mixed_reference.encode(text) for text in MIXED_TEXTS]
+        self.assertEqual(outputs[False, False], raw)
+        self.assertLen({str(ids) for ids in outputs.values()}, 4)
+        # Combining marks are removed by canonical combining class, not by
+        # the category Mn: the class-0 Devanagari sign U+0902 stays.
+        tokenizer = SentencePieceTokenizer(self.mixed_proto, strip_accents=True)
+        self.assertIn(
+            self.mixed_reference.piece_to_id("\u0902"),
+            tokenizer("हिंदी").numpy().tolist(),
+        )
+
+    @parameterized.named_parameters(
+        ("albert", True, True),
+        ("lowercase_keep_accents", True, False),
+        ("cased_strip_accents", False, True),
+    )
+    def test_preprocessing_invalid_utf8(self, lowercase, strip_accents):
+        # Invalid bytes become U+FFFD, as Python decodes them with
+        # errors="replace"; nothing raises.
+        tokenizer = SentencePieceTokenizer(
+            self.mixed_proto, lowercase=lowercase, strip_accents=strip_accents
+        )
+        data = [b"\xff\xfeTHE F\xc3X", b"a\xed\xa0\x80b \xc3"]
+        expected = [
+            self.mixed_reference.encode(
+                reference_albert_preprocess(
+                    text.decode("utf-8", "replace"), lowercase, strip_accents
+                )
+            )
+            for text in data
+        ]
+        self.assertEqual(tokenizer(data).to_list(), expected)
+
+    def test_save_to_preset(self):
+        tokenizer = SentencePieceTokenizer(
+            self.mixed_proto, lowercase=True, strip_accents=True
+        )
+        preset = self.get_temp_dir()
+        settings = tokenizer.save_to_preset(preset)
+        self.assertEqual(settings, {"lowercase": True, "strip_accents": True})
+        with open(os.path.join(preset, "spm.model"), "rb") as model_file:
+            self.assertEqual(model_file.read(), self.mixed_proto)
+        # The settings the checkpoint converters write for ALBERT.
+        with open(os.path.join(preset, "config.json"), "w") as config_file:
+            json.dump(
+                {
+                    "class_name": "AlbertEncoder",
+                    "config": {},
+                    "preprocessor": dict(settings, sequence_length=64),
+                },
+                config_file,
+            )
+        restored = SentencePieceTokenizer.from_preset(preset)
+        self.assertTrue(restored.lowercase)
+        self.assertTrue(restored.strip_accents)
+        self.assertEqual(
+            restored(MIXED_TEXTS).to_list(), tokenizer(MIXED_TEXTS).to_list()
+        )
+        cased = SentencePieceTokenizer.from_preset(preset, lowercase=False)
+        self.assertFalse(cased.lowercase)
+
+    def test_static_batch_size(self):
+        tokenizer = SentencePieceTokenizer(self.proto, lowercase=True)
+        for layer in (self.tokenizer, tokenizer):
+
+            @tf.function(input_signature=[tf.TensorSpec([2], tf.string)])
+            def tokenize(texts):
+                return layer(texts)
+
+            outputs = tokenize.get_concrete_function().structured_outputs
+            self.assertEqual(outputs.shape.as_list(), [2, None])

@@ -98,7 +98,11 @@ class Tokenizer(keras.layers.Layer):
         """
         self._check_vocabulary()
         inputs = _to_string_tensor(inputs, self.__class__.__name__)
-        return self._run("tokenize", self._tokenize_any_rank, inputs)
+        outputs = self._run("tokenize", self._tokenize_any_rank, inputs)
+        # The string ops lose a static batch size (XLA and TPUs need it).
+        if inputs.shape.rank:
+            outputs = _with_static_batch_size(outputs, inputs.shape[0])
+        return outputs
 
     def detokenize(self, inputs):
         """Maps token ids back to strings.
@@ -205,17 +209,53 @@ class Tokenizer(keras.layers.Layer):
         if os.path.exists(path):
             self._set_vocabulary(path)
 
-    @classmethod
-    def from_preset(cls, preset, **kwargs):
-        """Builds the tokenizer of a keras_nlp preset directory.
+    def save_to_preset(self, path):
+        """Writes the vocabulary into a preset directory; returns the settings.
 
-        Reads the vocabulary file of the preset and the tokenizer settings
-        stored under the key `"preprocessor"` of its `config.json`, if any
-        (settings that are not arguments of this class, such as a packer's
-        `sequence_length`, are ignored).
+        `keras_nlp.encoders.BertEncoder.save_to_preset(path,
+        tokenizer=tokenizer)` calls this method and stores the returned
+        settings under the key `"preprocessor"` of the preset's
+        `config.json`, from which `from_preset` rebuilds the same tokenizer.
 
         Args:
-            preset: str. Path of the preset directory.
+            path: str. The preset directory; created if missing. The
+                vocabulary file (`asset_file_name`, e.g. `vocab.txt` or
+                `spm.model`) is written into it, replacing any file of that
+                name.
+
+        Returns:
+            A JSON-ready dict of the tokenizer's settings: the constructor
+            arguments that `from_preset` reads, e.g.
+            `{"lowercase": True, "strip_accents": None, ...}`.
+
+        Raises:
+            ValueError: if the tokenizer has no vocabulary.
+        """
+        self._check_vocabulary()
+        path = os.fspath(path)
+        os.makedirs(path, exist_ok=True)
+        self._write_asset(os.path.join(path, self.asset_file_name))
+        return {name: getattr(self, name) for name in self.preset_settings}
+
+    @classmethod
+    def from_preset(cls, preset, **kwargs):
+        """Builds the tokenizer of a preset directory or a checkpoint source.
+
+        A keras_nlp preset directory provides the vocabulary file
+        (`asset_file_name`) and the tokenizer settings stored under the key
+        `"preprocessor"` of its `config.json`, if any (settings that are not
+        arguments of this class, such as a packer's `sequence_length`, are
+        ignored). Any other path is offered to the registered vocabulary
+        sources (see `register_vocabulary_source`; importing keras_nlp
+        registers original BERT and ALBERT checkpoint directories, Hugging
+        Face directories and TF Hub SavedModels), which read the vocabulary
+        and the text normalization (such as lower-casing) the model was
+        trained with. A directory that no source recognizes is read as a
+        preset.
+
+        Args:
+            preset: str. Path of the preset directory, or of a checkpoint
+                directory or handle that a vocabulary source recognizes.
             **kwargs: Constructor arguments that override the preset's
                 settings, e.g. `name`.
 
@@ -223,45 +263,32 @@ class Tokenizer(keras.layers.Layer):
             A tokenizer of this class.
 
         Raises:
-            ValueError: if `preset` is not a directory holding the
-                vocabulary file, or its `config.json` is malformed.
+            ValueError: if `preset` holds no vocabulary file for this class
+                (or the vocabulary of another tokenizer class), or its
+                `config.json` is malformed.
         """
-        preset = os.fspath(preset)
-        asset_path = os.path.join(preset, cls.asset_file_name)
-        if not os.path.isfile(asset_path):
+        found = read_preset_vocabulary(preset, (cls.asset_file_name,))
+        if found is None:
+            preset = os.fspath(preset)
+            asset_path = os.path.join(preset, cls.asset_file_name)
             raise ValueError(
                 f"`preset` must be a directory holding `{cls.asset_file_name}`"
                 f" for {cls.__name__}. Received: preset={preset!r}, in which "
                 f"{asset_path!r} does not exist. Pass a keras_nlp preset "
                 "directory (see `BertEncoder.save_to_preset`)."
             )
-        settings = {}
-        config_path = os.path.join(preset, "config.json")
-        if os.path.isfile(config_path):
-            with open(config_path, encoding="utf-8") as config_file:
-                try:
-                    config = json.load(config_file)
-                except json.JSONDecodeError as error:
-                    raise ValueError(
-                        f"The preset's `config.json` is not valid JSON "
-                        f"({error}). Received: preset={preset!r}. Fix or "
-                        "remove the file."
-                    ) from None
-            settings = config.get("preprocessor") or {}
-            if not isinstance(settings, dict):
-                raise ValueError(
-                    'The "preprocessor" entry of the preset\'s `config.json` '
-                    "must be a JSON object of tokenizer settings, e.g. "
-                    '{"lowercase": true}. '
-                    f"Received: preprocessor={settings!r}"
-                )
-        settings = {
-            key: value
-            for key, value in settings.items()
-            if key in cls.preset_settings
-        }
-        settings.update(kwargs)
-        return cls(asset_path, **settings)
+        asset_file_name, vocabulary_file, settings = found
+        if asset_file_name != cls.asset_file_name:
+            raise ValueError(
+                f"The vocabulary of `preset` is a `{asset_file_name}` file, "
+                f"which {cls.__name__} does not read (it reads "
+                f"`{cls.asset_file_name}`). Received: preset={preset!r} "
+                f"holding {vocabulary_file!r}. Load it with the tokenizer "
+                f"class that reads `{asset_file_name}`, or with "
+                "`keras_nlp.tokenizers.BertPreprocessor.from_preset`, which "
+                "picks the class."
+            )
+        return build_tokenizer(cls, vocabulary_file, settings, **kwargs)
 
     def _special_tokens(self):
         """Returns a dict: special-token id attribute -> token string."""
@@ -329,6 +356,160 @@ class Tokenizer(keras.layers.Layer):
 
     def _detokenize(self, inputs):
         raise NotImplementedError
+
+
+class VocabularySource:
+    """A registered kind of checkpoint that `from_preset` reads from.
+
+    Args:
+        name: str. A short identifier, e.g. `"tfhub_saved_model"`.
+        detect_fn: callable `(path) -> bool`. Must return False, never
+            raise, for a path it does not recognize.
+        load_fn: callable `(path) -> (asset_file_name, vocabulary_file,
+            settings)`: the `asset_file_name` of the tokenizer class that
+            reads the vocabulary (`"vocab.txt"` for WordPiece, `"spm.model"`
+            for SentencePiece), the path of the vocabulary file, and a dict
+            of tokenizer settings (constructor arguments, e.g.
+            `{"lowercase": False}`).
+    """
+
+    def __init__(self, name, detect_fn, load_fn):
+        self.name = name
+        self.detect_fn = detect_fn
+        self.load_fn = load_fn
+
+
+# Registered `VocabularySource`s, in the order they are tried.
+_VOCABULARY_SOURCES = []
+
+
+def register_vocabulary_source(name, detect_fn, load_fn):
+    """Registers (or replaces, by `name`) a vocabulary source for `from_preset`.
+
+    Packages that read foreign checkpoints (keras_nlp.conversion) register
+    their layouts at import, so that the tokenizers' and
+    `BertPreprocessor`'s `from_preset` build the tokenizer a checkpoint was
+    trained with. Sources are tried in registration order on any path that
+    is not a keras_nlp preset directory.
+
+    Args:
+        name: str. The source's identifier.
+        detect_fn: callable `(path) -> bool`, as in `VocabularySource`.
+        load_fn: callable `(path) -> (asset_file_name, vocabulary_file,
+            settings)`, as in `VocabularySource`.
+
+    Returns:
+        The registered `VocabularySource`.
+    """
+    entry = VocabularySource(name, detect_fn, load_fn)
+    for index, existing in enumerate(_VOCABULARY_SOURCES):
+        if existing.name == name:
+            _VOCABULARY_SOURCES[index] = entry
+            return entry
+    _VOCABULARY_SOURCES.append(entry)
+    return entry
+
+
+def vocabulary_sources():
+    """The registered `VocabularySource`s, in the order they are tried."""
+    return list(_VOCABULARY_SOURCES)
+
+
+def read_preset_vocabulary(preset, asset_file_names):
+    """Finds the vocabulary file and tokenizer settings of `preset`.
+
+    A keras_nlp preset directory (its `config.json` has a `"preprocessor"`
+    entry, or `"class_name"` and `"config"`) is read directly: the first of
+    `asset_file_names` it holds, with the settings stored under
+    `"preprocessor"`. Any other path goes to the first registered vocabulary
+    source that recognizes it; a directory that none recognizes is read as
+    a preset without settings.
+
+    Args:
+        preset: str. A preset directory, or a checkpoint directory or handle.
+        asset_file_names: the vocabulary file names to look for in a preset,
+            in order, e.g. `("vocab.txt", "spm.model")`.
+
+    Returns:
+        `(asset_file_name, vocabulary_file, settings)`, or None when
+        `preset` holds none of `asset_file_names` and no source recognizes
+        it.
+
+    Raises:
+        ValueError: if the preset's `config.json` is malformed.
+    """
+    preset = os.fspath(preset)
+    config = _read_config_json(preset)
+    is_keras_nlp_preset = isinstance(config, dict) and (
+        "preprocessor" in config or {"class_name", "config"} <= set(config)
+    )
+    if not is_keras_nlp_preset:
+        for source in _VOCABULARY_SOURCES:
+            if source.detect_fn(preset):
+                asset_file_name, vocabulary_file, settings = source.load_fn(
+                    preset
+                )
+                return asset_file_name, vocabulary_file, dict(settings or {})
+    for asset_file_name in asset_file_names:
+        asset_path = os.path.join(preset, asset_file_name)
+        if os.path.isfile(asset_path):
+            settings = {}
+            if is_keras_nlp_preset:
+                settings = config.get("preprocessor") or {}
+            if not isinstance(settings, dict):
+                raise ValueError(
+                    'The "preprocessor" entry of the preset\'s `config.json` '
+                    "must be a JSON object of tokenizer settings, e.g. "
+                    '{"lowercase": true}. '
+                    f"Received: preprocessor={settings!r}"
+                )
+            return asset_file_name, asset_path, dict(settings)
+    return None
+
+
+def build_tokenizer(cls, vocabulary, settings, **kwargs):
+    """`cls(vocabulary, **settings, **kwargs)`, keeping `cls`'s settings.
+
+    Entries of `settings` that are not in `cls.preset_settings` (such as a
+    packer's `sequence_length`) are dropped; `kwargs` override the rest.
+    """
+    arguments = {
+        key: value
+        for key, value in settings.items()
+        if key in cls.preset_settings
+    }
+    arguments.update(kwargs)
+    return cls(vocabulary, **arguments)
+
+
+def _read_config_json(preset):
+    """The parsed `config.json` of a directory, or None if it has none."""
+    config_path = os.path.join(preset, "config.json")
+    if not os.path.isfile(config_path):
+        return None
+    with open(config_path, encoding="utf-8") as config_file:
+        try:
+            return json.load(config_file)
+        except json.JSONDecodeError as error:
+            raise ValueError(
+                f"The preset's `config.json` is not valid JSON "
+                f"({error}). Received: preset={preset!r}. Fix or "
+                "remove the file."
+            ) from None
+
+
+def _with_static_batch_size(outputs, batch_size):
+    """Gives ragged `outputs` the static number of rows `batch_size`."""
+    if (
+        batch_size is None
+        or not isinstance(outputs, tf.RaggedTensor)
+        or outputs.shape[0] is not None
+    ):
+        return outputs
+    row_splits = tf.ensure_shape(outputs.row_splits, [batch_size + 1])
+    return tf.RaggedTensor.from_row_splits(
+        outputs.values, row_splits, validate=False
+    )
 
 
 def _to_string_tensor(inputs, class_name):

@@ -16,13 +16,16 @@
 
 import json
 import os
+from unittest import mock
 
 import keras
 import numpy as np
 import tensorflow as tf
 
 from keras_nlp.testing.test_case import TestCase
+from keras_nlp.tokenizers import tokenizer as tokenizer_module
 from keras_nlp.tokenizers.tokenizer import Tokenizer
+from keras_nlp.tokenizers.tokenizer import register_vocabulary_source
 
 
 @keras.saving.register_keras_serializable(package="keras_nlp_test")
@@ -237,3 +240,98 @@ class TokenizerTest(TestCase):
         self.assertFalse(CharacterTokenizer.from_preset(preset).upper)
         with self.assertRaisesRegex(ValueError, "holding `chars.txt`"):
             CharacterTokenizer.from_preset(os.path.join(preset, "missing"))
+
+    def test_save_to_preset(self):
+        tokenizer = CharacterTokenizer(CHARACTERS, upper=True)
+        preset = os.path.join(self.get_temp_dir(), "new", "preset")
+        settings = tokenizer.save_to_preset(preset)
+        # Exactly the `preset_settings`, JSON-ready.
+        self.assertEqual(settings, {"upper": True})
+        json.dumps(settings)
+        self.assertEqual(os.listdir(preset), ["chars.txt"])
+        with open(os.path.join(preset, "config.json"), "w") as config_file:
+            json.dump({"preprocessor": settings}, config_file)
+        restored = CharacterTokenizer.from_preset(preset)
+        self.assertTrue(restored.upper)
+        self.assertEqual(restored.get_vocabulary(), CHARACTERS)
+        self.assertEqual(
+            restored(["ab", "cA"]).to_list(), tokenizer(["ab", "cA"]).to_list()
+        )
+        with self.assertRaisesRegex(ValueError, "has no vocabulary"):
+            CharacterTokenizer(None).save_to_preset(self.get_temp_dir())
+
+    def test_vocabulary_sources(self):
+        source_dir = self.get_temp_dir()
+        vocabulary_file = os.path.join(source_dir, "letters.txt")
+        with open(vocabulary_file, "w") as vocab_file:
+            vocab_file.write("".join(CHARACTERS))
+        marker = os.path.join(source_dir, "marker")
+        open(marker, "w").close()
+        calls = []
+
+        def detect(path):
+            return os.path.isfile(os.path.join(path, "marker"))
+
+        def load(path):
+            calls.append(path)
+            return "chars.txt", vocabulary_file, {"upper": True, "other": 1}
+
+        with mock.patch.object(tokenizer_module, "_VOCABULARY_SOURCES", []):
+            register_vocabulary_source("toy", lambda path: False, load)
+            # The same name replaces the entry.
+            register_vocabulary_source("toy", detect, load)
+            self.assertLen(tokenizer_module.vocabulary_sources(), 1)
+            tokenizer = CharacterTokenizer.from_preset(source_dir)
+            self.assertEqual(calls, [source_dir])
+            # Settings that are not arguments of the class are dropped.
+            self.assertTrue(tokenizer.upper)
+            self.assertAllEqual(tokenizer("ab"), [8, 9])
+            overridden = CharacterTokenizer.from_preset(source_dir, upper=False)
+            self.assertAllEqual(overridden("ab"), [5, 6])
+            # A keras_nlp preset is read directly, never by a source.
+            with open(os.path.join(source_dir, "chars.txt"), "w") as file:
+                file.write("".join(CHARACTERS))
+            with open(os.path.join(source_dir, "config.json"), "w") as file:
+                json.dump({"preprocessor": {"upper": False}}, file)
+            self.assertFalse(CharacterTokenizer.from_preset(source_dir).upper)
+            self.assertLen(calls, 2)
+            # A source holding another kind of vocabulary.
+            register_vocabulary_source(
+                "toy", detect, lambda path: ("other.model", marker, {})
+            )
+            os.remove(os.path.join(source_dir, "config.json"))
+            with self.assertRaisesRegex(
+                ValueError,
+                "is a `other.model` file, which CharacterTokenizer does not",
+            ):
+                CharacterTokenizer.from_preset(source_dir)
+
+    def test_static_batch_size(self):
+        tokenizer = CharacterTokenizer(CHARACTERS)
+        self.assertEqual(tokenizer(["ab", "c"]).shape.as_list(), [2, None])
+        # The eager functions are traced for any batch size: a second size
+        # keeps its own static size.
+        self.assertEqual(tokenizer(["a", "b", "c"]).shape.as_list(), [3, None])
+
+        @tf.function(input_signature=[tf.TensorSpec([2], tf.string)])
+        def known(texts):
+            return tokenizer(texts)
+
+        @tf.function(input_signature=[tf.TensorSpec([None], tf.string)])
+        def unknown(texts):
+            return tokenizer(texts)
+
+        spec = known.get_concrete_function().structured_outputs
+        self.assertEqual(spec.shape.as_list(), [2, None])
+        spec = unknown.get_concrete_function().structured_outputs
+        self.assertEqual(spec.shape.as_list(), [None, None])
+        self.assertEqual(
+            known(tf.constant(["ab", "c"])).to_list(), [[5, 6], [7]]
+        )
+        data = tf.data.Dataset.from_tensor_slices(["ab", "c", "A"])
+        data = data.batch(2, drop_remainder=True).map(tokenizer)
+        self.assertEqual(data.element_spec.shape.as_list(), [2, None])
+        self.assertEqual([batch.to_list() for batch in data], [[[5, 6], [7]]])
+        # Ragged string input keeps its number of rows too.
+        ragged = tf.ragged.constant([["ab", "c"], ["A"]])
+        self.assertEqual(tokenizer(ragged).shape.as_list(), [2, None, None])

@@ -545,3 +545,50 @@ class WordPieceTokenizerTest(TestCase):
         self.assertAllEqual(self.tokenizer(b"f\xffox the\xc3"), [8, 5])
         outputs = self.tokenizer(tf.constant([b"\xed\xa0\x80", b"fox"]))
         self.assertEqual(outputs.to_list(), [[], [8]])
+
+    def test_save_to_preset(self):
+        tokenizer = WordPieceTokenizer(
+            TOY_VOCABULARY,
+            lowercase=False,
+            strip_accents=True,
+            split_on_cjk=False,
+            max_chars_per_token=6,
+        )
+        preset = self.get_temp_dir()
+        settings = tokenizer.save_to_preset(preset)
+        self.assertEqual(
+            settings,
+            {
+                "lowercase": False,
+                "strip_accents": True,
+                "split_on_cjk": False,
+                "suffix_indicator": "##",
+                "oov_token": "[UNK]",
+                "max_chars_per_token": 6,
+            },
+        )
+        with open(os.path.join(preset, "vocab.txt"), encoding="utf-8") as f:
+            self.assertEqual(f.read().splitlines(), TOY_VOCABULARY)
+        with open(os.path.join(preset, "config.json"), "w") as config_file:
+            json.dump({"preprocessor": settings}, config_file)
+        restored = WordPieceTokenizer.from_preset(preset)
+        config = restored.get_config()
+        config["name"] = tokenizer.name
+        self.assertEqual(config, tokenizer.get_config())
+        texts = ["The Café", "中文 unaffable", "Cafe quick"]
+        self.assertEqual(restored(texts).to_list(), tokenizer(texts).to_list())
+
+    def test_static_batch_size(self):
+        @tf.function(input_signature=[tf.TensorSpec([2], tf.string)])
+        def tokenize(texts):
+            return self.tokenizer(texts)
+
+        outputs = tokenize.get_concrete_function().structured_outputs
+        self.assertEqual(outputs.shape.as_list(), [2, None])
+        dataset = tf.data.Dataset.from_tensor_slices(["The fox", "quick"] * 2)
+        dataset = dataset.batch(2, drop_remainder=True).map(self.tokenizer)
+        self.assertEqual(dataset.element_spec.shape.as_list(), [2, None])
+        self.assertEqual(next(iter(dataset)).to_list(), [[5, 8], [6]])
+        self.assertEqual(
+            self.tokenizer(["The fox", "quick"]).shape.as_list(), [2, None]
+        )
