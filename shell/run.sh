@@ -8,4 +8,4 @@ python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --upgrade pip
 "$venv/bin/python" -m pip install --quiet -r requirements.txt
 "$venv/bin/python" -m pip install --quiet --no-deps -e .
-"$venv/bin/python" examples/quickstart.py "$@"
+"$venv/bin/python" -m examples.bert_classification.train "$@"

@@ -1,0 +1,136 @@
+# Copyright 2026 The keras_nlp Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     https://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Loading a pretrained encoder and its tokenizer for the examples."""
+
+import json
+import os
+
+import keras_nlp
+
+# Where a vocabulary may sit inside a preset, a Hugging Face model
+# directory, a TF Hub SavedModel or an original checkpoint directory.
+VOCABULARY_FILES = (
+    "vocab.txt",
+    "spm.model",
+    "assets/vocab.txt",
+    "assets/spm.model",
+    "30k-clean.model",
+    "assets/30k-clean.model",
+    "spiece.model",
+)
+
+
+def preset_class_name(preset):
+    """The `class_name` of a keras_nlp preset's `config.json`, or None."""
+    path = os.path.join(preset, "config.json")
+    if not os.path.isfile(path):
+        return None
+    with open(path, encoding="utf-8") as file:
+        try:
+            config = json.load(file)
+        except json.JSONDecodeError:
+            return None
+    return config.get("class_name") if isinstance(config, dict) else None
+
+
+def load_encoder(preset, dtype=None):
+    """Loads the encoder of `preset` with `from_preset`.
+
+    An `AlbertEncoder` preset is loaded with `AlbertEncoder.from_preset`;
+    anything else goes to `BertEncoder.from_preset`, which also accepts
+    the checkpoint formats it converts. With `dtype` set (e.g. a mixed
+    precision policy name), the encoder is rebuilt in that dtype policy
+    with the preset's weights.
+    """
+    if preset_class_name(preset) == "AlbertEncoder":
+        encoder = keras_nlp.encoders.AlbertEncoder.from_preset(preset)
+    else:
+        encoder = keras_nlp.encoders.BertEncoder.from_preset(preset)
+    if dtype is not None and encoder.dtype_policy.name != dtype:
+        config = encoder.get_config()
+        config["dtype"] = dtype
+        rebuilt = encoder.__class__.from_config(config)
+        rebuilt.set_weights(encoder.get_weights())
+        encoder = rebuilt
+    return encoder
+
+
+def load_tokenizer(preset, vocab_file=None, lowercase=None):
+    """Returns the tokenizer for `preset` (or for `vocab_file`, if set).
+
+    A keras_nlp preset holding its vocabulary gives the tokenizer it was
+    saved with (settings included). Otherwise the vocabulary file is looked
+    for in the usual places of the other checkpoint formats; a WordPiece
+    vocabulary is lower-cased unless `lowercase=False` or the directory's
+    Hugging Face `tokenizer_config.json` says `"do_lower_case": false`.
+    """
+    if vocab_file is None:
+        if preset_class_name(preset) and _find_vocabulary(preset, 2):
+            preprocessor = keras_nlp.tokenizers.BertPreprocessor.from_preset(
+                preset
+            )
+            return preprocessor.tokenizer
+        vocab_file = _find_vocabulary(preset, len(VOCABULARY_FILES))
+        if vocab_file is None:
+            raise ValueError(
+                f"No vocabulary found for the preset {preset!r}. Expected "
+                f"one of {list(VOCABULARY_FILES)} in it. Pass the "
+                "vocabulary with --vocab_file."
+            )
+    if not os.path.isfile(vocab_file):
+        raise ValueError(
+            f"`--vocab_file` must be an existing file. Received: "
+            f"vocab_file={vocab_file!r}. Check the path."
+        )
+    if vocab_file.endswith(".model"):
+        return keras_nlp.tokenizers.SentencePieceTokenizer(vocab_file)
+    if lowercase is None:
+        lowercase = _hugging_face_lowercase(preset)
+    return keras_nlp.tokenizers.WordPieceTokenizer(
+        vocab_file, lowercase=lowercase
+    )
+
+
+def check_vocabulary(tokenizer, encoder, preset):
+    """Raises a `ValueError` unless tokenizer and encoder sizes agree."""
+    size = tokenizer.vocab_size()
+    if size != encoder.vocab_size:
+        raise ValueError(
+            f"The vocabulary of the preset {preset!r} has {size} tokens, but "
+            f"its encoder's `vocab_size` is {encoder.vocab_size}. Received: "
+            f"vocab_size={size} (tokenizer), vocab_size={encoder.vocab_size} "
+            "(encoder). Pass the vocabulary the encoder was trained with "
+            "(--vocab_file)."
+        )
+
+
+def _find_vocabulary(preset, num_candidates):
+    if not os.path.isdir(preset):
+        return None
+    for name in VOCABULARY_FILES[:num_candidates]:
+        path = os.path.join(preset, name)
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def _hugging_face_lowercase(preset):
+    path = os.path.join(preset, "tokenizer_config.json")
+    if os.path.isfile(path):
+        with open(path, encoding="utf-8") as file:
+            value = json.load(file).get("do_lower_case")
+        if isinstance(value, bool):
+            return value
+    return True

@@ -1,0 +1,781 @@
+# Copyright 2026 The keras_nlp Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     https://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Masked-LM (and next-sentence) pretraining, shared by BERT and ALBERT.
+
+The pieces of the pretraining programs in `examples/bert_pretraining` and
+`examples/albert`: the corpus readers, the `tf.data` input pipeline
+(tokenization, packing, next-sentence pairs and dynamic masking, all on the
+host with static shapes), the pretraining model (an encoder with a tied
+`keras_nlp.layers.MaskedLM` head and an optional next-sentence head), and
+the fault-tolerant training loop (`keras.callbacks.BackupAndRestore`,
+`keras.callbacks.TerminateOnNaN`) that writes a keras_nlp preset.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+
+import keras
+import numpy as np
+import tensorflow as tf
+from absl import flags
+
+import keras_nlp
+from examples.common import distribution
+from examples.common import optimization
+from examples.common import tensorboard
+
+BUILTIN_CORPUS = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    "bert_pretraining",
+    "data",
+    "corpus.txt",
+)
+ENCODER_INPUTS = ("input_word_ids", "input_mask", "input_type_ids")
+# Files of the output directory.
+BACKUP_DIR = "backup"
+RUN_CONFIG_FILE = "run_config.json"
+PROGRESS_FILE = "progress.json"
+PRESET_DIR = "preset"
+PRETRAINER_WEIGHTS = "pretrainer.weights.h5"
+# The segment-pair tasks: BERT's next-sentence prediction and ALBERT's
+# sentence-order prediction. Each is also the name of its model output.
+PAIR_TASKS = ("next_sentence", "sentence_order")
+# TFDS datasets whose examples are single sentences: consecutive examples
+# are grouped into documents of this many sentences.
+SENTENCES_PER_DOCUMENT = 8
+
+
+def define_flags(default_output_dir, pair_task="next_sentence"):
+    """Defines the flags shared by the pretraining programs.
+
+    `pair_task` (one of `PAIR_TASKS`) names the bool flag that switches the
+    segment-pair task on: `--next_sentence` or `--sentence_order`.
+    """
+    flags.DEFINE_list(
+        "input",
+        [BUILTIN_CORPUS],
+        "The corpus: text files (comma-separated paths or glob patterns) in "
+        "the original BERT format, one sentence per line and a blank line "
+        "between documents; or one TFDS text dataset, e.g. "
+        "tfds:wikipedia/20230601.en, tfds:wiki40b/en, tfds:lm1b. Default: "
+        "a small built-in corpus of movie reviews.",
+    )
+    flags.DEFINE_string("tfds_split", "train", "The TFDS split to read.")
+    flags.DEFINE_string("tfds_data_dir", None, "The TFDS data directory.")
+    flags.DEFINE_string(
+        "preset",
+        None,
+        "Continue pretraining this encoder (a keras_nlp preset directory or "
+        "anything the encoder's from_preset accepts), with its vocabulary. "
+        "Default: a new, randomly initialized encoder.",
+    )
+    flags.DEFINE_string(
+        "vocab_file",
+        None,
+        "Without --preset: the vocabulary of the new encoder. Default: "
+        "learned from the corpus (see --vocab_size).",
+    )
+    flags.DEFINE_integer(
+        "vocab_size",
+        2000,
+        "Without --preset and --vocab_file: the size of the vocabulary "
+        "learned from the corpus first.",
+    )
+    flags.DEFINE_integer("hidden_size", 64, "The new encoder's hidden size.")
+    flags.DEFINE_integer("num_layers", 2, "The new encoder's depth.")
+    flags.DEFINE_integer(
+        "num_attention_heads", 2, "The new encoder's attention heads."
+    )
+    flags.DEFINE_integer(
+        "inner_dim", 256, "The new encoder's feed-forward inner size."
+    )
+    flags.DEFINE_integer(
+        "max_sequence_length",
+        None,
+        "The new encoder's position table size. Default: --sequence_length.",
+    )
+    flags.DEFINE_integer(
+        "sequence_length", 64, "Tokens per packed training example."
+    )
+    flags.DEFINE_integer(
+        "max_predictions_per_seq",
+        10,
+        "Masked positions per example (fixed, for static shapes); BERT "
+        "uses 20 for 128 tokens.",
+    )
+    flags.DEFINE_float(
+        "masked_lm_rate", 0.15, "The fraction of the tokens masked."
+    )
+    if pair_task == "next_sentence":
+        flags.DEFINE_bool(
+            "next_sentence",
+            True,
+            "Also train next-sentence prediction on segment pairs (BERT).",
+        )
+    else:
+        flags.DEFINE_bool(
+            "sentence_order",
+            True,
+            "Also train sentence-order prediction on segment pairs (ALBERT).",
+        )
+    flags.DEFINE_integer(
+        "batch_size", 32, "The global batch size (split across replicas)."
+    )
+    flags.DEFINE_integer(
+        "num_train_steps", 300, "The total number of training steps."
+    )
+    flags.DEFINE_integer(
+        "steps_per_epoch",
+        50,
+        "Steps between checkpoints (and per Keras epoch); a preempted run "
+        "resumes from the last multiple of it. Must divide "
+        "--num_train_steps.",
+    )
+    flags.DEFINE_integer(
+        "steps_per_execution", 1, "Training steps per call to the device."
+    )
+    flags.DEFINE_float("learning_rate", 5e-4, "The peak learning rate.")
+    flags.DEFINE_float(
+        "warmup_fraction", 0.1, "The fraction of the steps spent warming up."
+    )
+    flags.DEFINE_float("weight_decay", 0.01, "The AdamW weight decay rate.")
+    flags.DEFINE_bool(
+        "jit_compile",
+        True,
+        "Compile the training step with XLA (as on TPUs).",
+    )
+    distribution.define_flags()
+    flags.DEFINE_string(
+        "output_dir",
+        default_output_dir,
+        "Where checkpoints (backup/), TensorBoard logs (logs/) and the "
+        "final preset (preset/) are written. Run the same command again to "
+        "resume an interrupted run.",
+    )
+    flags.DEFINE_integer("seed", 0, "The random seed.")
+
+
+def corpus_dataset(inputs, tfds_split="train", tfds_data_dir=None):
+    """The corpus as a dataset of documents (1-D string tensors of lines).
+
+    Raises:
+        ValueError: if an input file or pattern matches nothing, or a TFDS
+            dataset is unknown or mixed with files.
+    """
+    inputs = [x for x in inputs if x]
+    tfds_inputs = [x for x in inputs if x.startswith("tfds:")]
+    if tfds_inputs:
+        if len(inputs) != 1:
+            raise ValueError(
+                "`--input` takes text files or one TFDS dataset, not both "
+                f"or several. Received: input={','.join(inputs)}."
+            )
+        return _tfds_documents(
+            tfds_inputs[0][len("tfds:") :], tfds_split, tfds_data_dir
+        )
+    paths = []
+    for pattern in inputs:
+        matches = sorted(tf.io.gfile.glob(pattern))
+        if not matches:
+            raise ValueError(
+                "An `--input` file does not exist or a pattern matches no "
+                f"file. Received: input={pattern!r}. Check the path."
+            )
+        paths.extend(matches)
+    if not paths:
+        raise ValueError("`--input` is empty. Pass corpus files.")
+    return tf.data.Dataset.from_generator(
+        lambda: _read_documents(paths),
+        output_signature=tf.TensorSpec([None], tf.string),
+    )
+
+
+def _read_documents(paths):
+    """Yields the documents of BERT-format text files, as lists of lines."""
+    for path in paths:
+        document = []
+        with tf.io.gfile.GFile(path) as file:
+            for line in file:
+                line = line.strip()
+                if line:
+                    document.append(line)
+                elif document:
+                    yield document
+                    document = []
+        if document:
+            yield document
+
+
+def _tfds_documents(name, split, data_dir):
+    import tensorflow_datasets as tfds
+
+    try:
+        builder = tfds.builder(name, data_dir=data_dir)
+    except tfds.core.registered.DatasetNotFoundError:
+        raise ValueError(
+            f"Unknown TFDS dataset. Received: input='tfds:{name}'. Use e.g. "
+            "tfds:wikipedia/20230601.en, tfds:wiki40b/en or tfds:lm1b."
+        ) from None
+    features = builder.info.features
+    text_features = [
+        key
+        for key, feature in features.items()
+        if isinstance(feature, tfds.features.Text)
+    ]
+    key = "text" if "text" in features else (text_features or [None])[0]
+    if key is None:
+        raise ValueError(
+            f"tfds:{name} has no text feature. Received: features "
+            f"{sorted(features.keys())}. Pass a text dataset."
+        )
+    dataset = tfds.load(name, split=split, data_dir=data_dir)
+    texts = dataset.map(lambda example: example[key])
+    if name.startswith("lm1b"):
+        # One sentence per example: group sentences into documents.
+        return texts.batch(SENTENCES_PER_DOCUMENT)
+
+    def to_lines(text):
+        # wiki40b marks structure with _START_ARTICLE_ (and friends) lines
+        # and joins a paragraph's lines with _NEWLINE_.
+        text = tf.strings.regex_replace(text, "_NEWLINE_", "\n")
+        lines = tf.strings.split(tf.strings.strip(text), "\n")
+        lines = tf.strings.strip(lines)
+        keep = tf.logical_and(
+            tf.strings.length(lines) > 0,
+            tf.logical_not(tf.strings.regex_full_match(lines, "_START_.*_")),
+        )
+        return tf.boolean_mask(lines, keep)
+
+    return texts.map(to_lines)
+
+
+def corpus_lines(documents):
+    """The lines of a documents dataset, for learning a vocabulary."""
+    return documents.unbatch()
+
+
+def pretraining_dataset(
+    documents,
+    tokenizer,
+    sequence_length,
+    batch_size,
+    max_predictions_per_seq,
+    pair_task="next_sentence",
+    masked_lm_rate=0.15,
+    seed=0,
+    shuffle_buffer_size=1000,
+):
+    """The endless, batched pretraining input of a documents dataset.
+
+    Each document's lines are tokenized and grouped, in order, into chunks
+    of about the tokens that fit in `sequence_length`. Without a
+    `pair_task`, a chunk is one segment. With one, each chunk is split at a
+    random line boundary into segments A and B, then:
+
+    - `"next_sentence"` (BERT): in half of the examples (and whenever A is
+      the whole chunk) B is replaced by the B of the previous example of
+      the shuffled batch, that is, of another chunk (usually of another
+      document), and the label is 1 ("random next"); it is 0 ("is next")
+      otherwise;
+    - `"sentence_order"` (ALBERT): in half of the examples with two
+      non-empty segments, A and B are swapped and the label is 1
+      ("swapped"); it is 0 ("in order") otherwise.
+
+    Segments are packed into `[CLS] A [SEP] B [SEP]` (truncated round robin
+    to `sequence_length`), then `masked_lm_rate` of the tokens (at most
+    `max_predictions_per_seq`) are masked anew in every batch (dynamic
+    masking), 80% with `[MASK]`, 10% with a random token, 10% unchanged.
+
+    Every tensor has a static shape, `(batch_size, ...)`, so the pipeline
+    feeds XLA and TPUs as is.
+
+    Returns:
+        A `tf.data.Dataset` of `(features, labels, sample_weights)`:
+        features `input_word_ids`, `input_mask`, `input_type_ids`
+        `(batch_size, sequence_length)` and `masked_lm_positions`
+        `(batch_size, max_predictions_per_seq)`; labels `masked_lm` (the
+        original ids) and, with a `pair_task`, one named after it; sample
+        weights `masked_lm` (1 for real predictions, 0 for padding) and
+        the pair task's (ones).
+    """
+    if pair_task is not None and pair_task not in PAIR_TASKS:
+        raise ValueError(
+            f"`pair_task` must be one of {PAIR_TASKS} or None. "
+            f"Received: pair_task={pair_task!r}"
+        )
+    num_segments = 1 if pair_task is None else 2
+    target_length = sequence_length - num_segments - 1
+    if target_length < num_segments:
+        raise ValueError(
+            f"`--sequence_length` ({sequence_length}) leaves no room for "
+            f"the tokens of {num_segments} segment(s). Received: "
+            f"sequence_length={sequence_length}. Use at least 8."
+        )
+    packer = keras_nlp.tokenizers.BertPacker(
+        sequence_length=sequence_length,
+        start_token_id=tokenizer.cls_token_id,
+        end_token_id=tokenizer.sep_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+    )
+    masker = keras_nlp.tokenizers.MaskedLMMaskGenerator(
+        vocab_size=tokenizer.vocab_size(),
+        mask_selection_rate=masked_lm_rate,
+        mask_token_id=tokenizer.mask_token_id,
+        max_selections=max_predictions_per_seq,
+        unselectable_token_ids=[
+            tokenizer.cls_token_id,
+            tokenizer.sep_token_id,
+            tokenizer.pad_token_id,
+        ],
+        seed=seed,
+    )
+
+    def to_chunks(lines):
+        tokens = tokenizer(lines)
+        starts = tf.cumsum(tokens.row_lengths(), exclusive=True)
+        # Lines starting in the same `target_length` window form a chunk.
+        _, chunk_ids = tf.unique(starts // target_length)
+        return tf.RaggedTensor.from_value_rowids(
+            tokens, tf.cast(chunk_ids, "int64")
+        )
+
+    def to_segments(chunk):
+        if pair_task is None:
+            return (chunk.flat_values,)
+        num_lines = chunk.nrows()
+        split = tf.random.uniform(
+            [], 1, tf.maximum(num_lines, 2), dtype=num_lines.dtype
+        )
+        return chunk[:split].flat_values, chunk[split:].flat_values
+
+    def has_tokens(chunk):
+        return tf.size(chunk.flat_values) > 0
+
+    def to_batch(*segments):
+        labels = {}
+        if pair_task is None:
+            packed = packer(segments[0])
+        else:
+            first, second = segments
+            index = tf.range(batch_size)
+            draw = tf.random.uniform([batch_size]) < 0.5
+            has_second = second.row_lengths() > 0
+            if pair_task == "next_sentence":
+                label = tf.logical_or(draw, tf.logical_not(has_second))
+                second = tf.gather(
+                    second, tf.where(label, tf.roll(index, 1, axis=0), index)
+                )
+            else:
+                label = tf.logical_and(draw, has_second)
+                both = tf.concat([first, second], axis=0)
+                first, second = (
+                    tf.gather(both, tf.where(label, index + batch_size, index)),
+                    tf.gather(both, tf.where(label, index, index + batch_size)),
+                )
+            labels[pair_task] = tf.cast(label, "int32")
+            packed = packer((first, second))
+        masked = masker(packed["input_word_ids"])
+        features = {
+            "input_word_ids": masked["input_word_ids"],
+            "input_mask": packed["input_mask"],
+            "input_type_ids": packed["input_type_ids"],
+            "masked_lm_positions": masked["masked_lm_positions"],
+        }
+        labels["masked_lm"] = masked["masked_lm_ids"]
+        weights = {"masked_lm": masked["masked_lm_weights"]}
+        if pair_task is not None:
+            weights[pair_task] = tf.ones([batch_size], "float32")
+        return features, labels, weights
+
+    dataset = documents.map(to_chunks, num_parallel_calls=tf.data.AUTOTUNE)
+    dataset = dataset.unbatch().filter(has_tokens)
+    dataset = dataset.map(to_segments, num_parallel_calls=tf.data.AUTOTUNE)
+    dataset = dataset.shuffle(shuffle_buffer_size, seed=seed).repeat()
+    dataset = dataset.ragged_batch(batch_size, drop_remainder=True)
+    dataset = dataset.map(to_batch, num_parallel_calls=tf.data.AUTOTUNE)
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = (
+        tf.data.experimental.AutoShardPolicy.DATA
+    )
+    return dataset.with_options(options).prefetch(tf.data.AUTOTUNE)
+
+
+def build_pretrainer(
+    encoder, sequence_length, max_predictions_per_seq, pair_task
+):
+    """The encoder with a tied masked-LM head (and a segment-pair head).
+
+    Inputs: the three encoder inputs and `masked_lm_positions`. Outputs: a
+    dict of float32 logits, `masked_lm`
+    `(batch_size, max_predictions_per_seq, vocab_size)` and, with a
+    `pair_task`, one named after it, `(batch_size, 2)`, computed from
+    `pooled_output`.
+    """
+    inputs = {
+        name: keras.Input(shape=(sequence_length,), dtype="int32", name=name)
+        for name in ENCODER_INPUTS
+    }
+    inputs["masked_lm_positions"] = keras.Input(
+        shape=(max_predictions_per_seq,),
+        dtype="int32",
+        name="masked_lm_positions",
+    )
+    outputs = encoder({name: inputs[name] for name in ENCODER_INPUTS})
+    masked_lm = keras_nlp.layers.MaskedLM(
+        embedding_table=encoder.get_embedding_table(),
+        activation=encoder.inner_activation,
+        initializer=keras.initializers.TruncatedNormal(stddev=0.02),
+        dtype="float32",
+        name="masked_lm",
+    )
+    logits = {
+        "masked_lm": masked_lm(
+            outputs["sequence_output"],
+            masked_positions=inputs["masked_lm_positions"],
+        )
+    }
+    if pair_task is not None:
+        logits[pair_task] = keras.layers.Dense(
+            2,
+            kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),
+            dtype="float32",
+            name=pair_task,
+        )(outputs["pooled_output"])
+    return distribution.StrategyModel(inputs, logits, name="pretrainer")
+
+
+def compile_pretrainer(model, optimizer, jit_compile, steps_per_execution):
+    """Compiles `model` with BERT's losses and accuracy metrics.
+
+    The masked-LM loss is the cross-entropy averaged over the real
+    predictions (weighted by `masked_lm_weights`), as in BERT; the
+    segment-pair loss (if any) is averaged over the batch.
+    """
+    losses = {
+        "masked_lm": keras.losses.SparseCategoricalCrossentropy(
+            from_logits=True, reduction="mean_with_sample_weight"
+        )
+    }
+    metrics = {"masked_lm": [keras.metrics.SparseCategoricalAccuracy("acc")]}
+    for pair_task in PAIR_TASKS:
+        if pair_task in model.output:
+            losses[pair_task] = keras.losses.SparseCategoricalCrossentropy(
+                from_logits=True
+            )
+            metrics[pair_task] = [
+                keras.metrics.SparseCategoricalAccuracy("acc")
+            ]
+    model.compile(
+        optimizer=optimizer,
+        loss=losses,
+        weighted_metrics=metrics,
+        jit_compile=jit_compile,
+        steps_per_execution=steps_per_execution,
+    )
+
+
+class NanSafeBackupAndRestore(keras.callbacks.BackupAndRestore):
+    """`BackupAndRestore` that never saves after a non-finite loss.
+
+    Use it after `keras.callbacks.TerminateOnNaN`: once a batch loss is NaN
+    or infinite, training stops at the end of the batch, and this callback
+    neither writes the (broken) state at the end of the epoch nor deletes
+    the last good checkpoint at the end of training. After each backup it
+    records the step in `progress_path` (`{"step": ...}`).
+    """
+
+    def __init__(self, backup_dir, progress_path, **kwargs):
+        super().__init__(backup_dir, **kwargs)
+        self.progress_path = progress_path
+        self.failed_step = None
+
+    def on_train_batch_end(self, batch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not np.isfinite(float(loss)):
+            self.failed_step = current_step(self.model)
+            return
+        super().on_train_batch_end(batch, logs)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.failed_step is not None:
+            return
+        super().on_epoch_end(epoch, logs)
+        write_json(self.progress_path, {"step": current_step(self.model)})
+
+    def on_train_end(self, logs=None):
+        if self.failed_step is None:
+            super().on_train_end(logs)
+
+
+def current_step(model):
+    """The number of optimizer steps taken, as an int."""
+    return int(keras.ops.convert_to_numpy(model.optimizer.iterations))
+
+
+def read_json(path):
+    if not os.path.isfile(path):
+        return None
+    with open(path, encoding="utf-8") as file:
+        return json.load(file)
+
+
+def write_json(path, data):
+    temporary = path + ".tmp"
+    with open(temporary, "w", encoding="utf-8") as file:
+        json.dump(data, file, indent=2, sort_keys=True)
+        file.write("\n")
+    os.replace(temporary, path)
+
+
+def run_config(encoder, tokenizer, settings):
+    """What identifies a pretraining run's model (see `check_output_dir`)."""
+    config = {
+        key: value
+        for key, value in encoder.get_config().items()
+        if key not in ("name", "trainable", "dtype")
+    }
+    vocabulary = "\n".join(tokenizer.get_vocabulary())
+    return json.loads(
+        json.dumps(
+            {
+                "encoder_class": encoder.__class__.__name__,
+                "encoder_config": config,
+                "vocabulary_sha256": hashlib.sha256(
+                    vocabulary.encode("utf-8")
+                ).hexdigest(),
+                **settings,
+            },
+            sort_keys=True,
+        )
+    )
+
+
+def check_output_dir(output_dir, config):
+    """Refuses an `output_dir` that holds another model's checkpoint.
+
+    Writes `config` to `output_dir/run_config.json` on a fresh start.
+
+    Raises:
+        ValueError: if the directory's run config differs from `config`,
+            or it holds a checkpoint without a run config.
+    """
+    path = os.path.join(output_dir, RUN_CONFIG_FILE)
+    saved = read_json(path)
+    if saved is None:
+        if os.path.exists(os.path.join(output_dir, BACKUP_DIR)):
+            raise ValueError(
+                f"`--output_dir` holds a checkpoint ({BACKUP_DIR}/) of "
+                f"unknown origin, without {RUN_CONFIG_FILE}. Received: "
+                f"output_dir={output_dir!r}. Use another --output_dir."
+            )
+        os.makedirs(output_dir, exist_ok=True)
+        write_json(path, config)
+        return
+    if saved != config:
+        differences = sorted(
+            key
+            for key in set(saved) | set(config)
+            if saved.get(key) != config.get(key)
+        )
+        raise ValueError(
+            "`--output_dir` holds the checkpoint of a different model, "
+            f"which this run would overwrite or resume from. Received: "
+            f"output_dir={output_dir!r}, whose {RUN_CONFIG_FILE} differs "
+            f"in {differences}. Use another --output_dir, or the flags of "
+            "the run that wrote it."
+        )
+
+
+def save_preset(encoder, tokenizer, path):
+    """Writes `encoder` and `tokenizer`'s vocabulary as a preset at `path`."""
+    if os.path.isdir(path):
+        shutil.rmtree(path)
+    if hasattr(tokenizer, "save_to_preset"):
+        encoder.save_to_preset(path, tokenizer=tokenizer)
+    else:
+        # Tokenizers without `save_to_preset`: the vocabulary file (the
+        # tokenizer's Keras asset) beside the encoder preset is enough for
+        # `BertPreprocessor.from_preset` with default settings.
+        encoder.save_to_preset(path)
+        tokenizer.save_assets(path)
+
+
+def run(flag_values, make_tokenizer, make_encoder, pair_task="next_sentence"):
+    """Runs a pretraining program (see examples/bert_pretraining).
+
+    Args:
+        flag_values: the parsed `define_flags()` flags.
+        make_tokenizer: callable `(documents, output_dir) -> tokenizer`;
+            learns or loads the vocabulary.
+        make_encoder: callable `(tokenizer, dtype_policy) -> encoder`,
+            called in the strategy's scope.
+        pair_task: the segment-pair task that the bool flag of the same
+            name switches on (see `define_flags`).
+    """
+    FLAGS = flag_values
+    pair_task = pair_task if getattr(FLAGS, pair_task) else None
+    strategy = distribution.get_strategy(FLAGS.distribution_strategy, FLAGS.tpu)
+    distribution.check_batch_size(FLAGS.batch_size, strategy)
+    if FLAGS.num_train_steps < 1 or FLAGS.steps_per_epoch < 1:
+        raise ValueError(
+            "`--num_train_steps` and `--steps_per_epoch` must be positive. "
+            f"Received: num_train_steps={FLAGS.num_train_steps}, "
+            f"steps_per_epoch={FLAGS.steps_per_epoch}."
+        )
+    if FLAGS.num_train_steps % FLAGS.steps_per_epoch:
+        suggestion = FLAGS.steps_per_epoch * -(
+            -FLAGS.num_train_steps // FLAGS.steps_per_epoch
+        )
+        raise ValueError(
+            "`--steps_per_epoch` (the checkpoint interval) must divide "
+            f"`--num_train_steps`. Received: steps_per_epoch="
+            f"{FLAGS.steps_per_epoch}, num_train_steps="
+            f"{FLAGS.num_train_steps}. Use e.g. --num_train_steps="
+            f"{suggestion}."
+        )
+    policy = distribution.set_mixed_precision(
+        FLAGS.mixed_precision, FLAGS.distribution_strategy
+    )
+    keras.utils.set_random_seed(FLAGS.seed)
+    output_dir = distribution.task_output_dir(FLAGS.output_dir, strategy)
+    os.makedirs(output_dir, exist_ok=True)
+    backup_dir = os.path.join(output_dir, BACKUP_DIR)
+    progress_path = os.path.join(output_dir, PROGRESS_FILE)
+
+    documents = corpus_dataset(
+        FLAGS.input, FLAGS.tfds_split, FLAGS.tfds_data_dir
+    )
+    tokenizer = make_tokenizer(documents, output_dir)
+    jit_compile = distribution.resolve_jit_compile(FLAGS.jit_compile, strategy)
+    with strategy.scope():
+        encoder = make_encoder(tokenizer, policy)
+        if tokenizer.vocab_size() != encoder.vocab_size:
+            raise ValueError(
+                f"The vocabulary has {tokenizer.vocab_size()} tokens but the "
+                f"encoder's `vocab_size` is {encoder.vocab_size}. Received: "
+                f"preset={FLAGS.preset!r}, vocab_file={FLAGS.vocab_file!r}. "
+                "Pass the vocabulary the encoder was trained with."
+            )
+        if FLAGS.sequence_length > encoder.max_sequence_length:
+            raise ValueError(
+                f"`--sequence_length` ({FLAGS.sequence_length}) exceeds the "
+                "encoder's `max_sequence_length` "
+                f"({encoder.max_sequence_length}). Lower it."
+            )
+        model = build_pretrainer(
+            encoder,
+            FLAGS.sequence_length,
+            FLAGS.max_predictions_per_seq,
+            pair_task,
+        )
+        optimizer = optimization.create_optimizer(
+            FLAGS.learning_rate,
+            FLAGS.num_train_steps,
+            warmup_fraction=FLAGS.warmup_fraction,
+            weight_decay=FLAGS.weight_decay,
+        )
+        compile_pretrainer(
+            model, optimizer, jit_compile, FLAGS.steps_per_execution
+        )
+    check_output_dir(
+        output_dir,
+        run_config(
+            encoder,
+            tokenizer,
+            {
+                "sequence_length": FLAGS.sequence_length,
+                "max_predictions_per_seq": FLAGS.max_predictions_per_seq,
+                "pair_task": pair_task,
+                "num_train_steps": FLAGS.num_train_steps,
+                "steps_per_epoch": FLAGS.steps_per_epoch,
+                # A vocabulary learned by an earlier run is reused.
+                "learned_vocab_size": (
+                    None
+                    if FLAGS.preset or FLAGS.vocab_file
+                    else FLAGS.vocab_size
+                ),
+            },
+        ),
+    )
+    progress = read_json(progress_path) or {}
+    if progress.get("completed"):
+        print(
+            f"This run finished all {progress['step']} steps already; its "
+            f"preset is {os.path.join(output_dir, PRESET_DIR)}. Nothing to do."
+        )
+        return
+    start_step = progress.get("step", 0) if os.path.isdir(backup_dir) else 0
+    model.summary()
+    print(
+        f"Pretraining {encoder.__class__.__name__} "
+        f"({encoder.count_params():,} weights) for "
+        f"{FLAGS.num_train_steps} steps of batch {FLAGS.batch_size} on "
+        f"{strategy.num_replicas_in_sync} replica(s), dtype policy {policy}, "
+        f"XLA {'on' if jit_compile else 'off'}."
+    )
+    if start_step:
+        print(f"Resuming from the checkpoint of step {start_step}.")
+    dataset = pretraining_dataset(
+        documents,
+        tokenizer,
+        FLAGS.sequence_length,
+        FLAGS.batch_size,
+        FLAGS.max_predictions_per_seq,
+        pair_task=pair_task,
+        masked_lm_rate=FLAGS.masked_lm_rate,
+        # A resumed run continues with fresh shuffling and masking.
+        seed=FLAGS.seed + start_step,
+    )
+    model.set_data_spec(dataset.element_spec)
+    # Two checkpoints: if a kill interrupts a save, the previous one loads.
+    backup = NanSafeBackupAndRestore(
+        backup_dir, progress_path, double_checkpoint=True
+    )
+    start_time = time.time()
+    model.fit(
+        dataset,
+        epochs=FLAGS.num_train_steps // FLAGS.steps_per_epoch,
+        steps_per_epoch=FLAGS.steps_per_epoch,
+        callbacks=[
+            keras.callbacks.TerminateOnNaN(),
+            backup,
+            tensorboard.tensorboard_callback(
+                os.path.join(output_dir, "logs"), update_freq=10
+            ),
+        ],
+    )
+    step = current_step(model)
+    if backup.failed_step is not None:
+        last_good = (read_json(progress_path) or {}).get("step", 0)
+        sys.exit(
+            f"Training stopped: the loss became NaN or infinite at step "
+            f"{backup.failed_step}. The last good checkpoint, from step "
+            f"{last_good}, is kept in {backup_dir}. Lower --learning_rate "
+            "(or check the input) and run the same command to resume from "
+            "it."
+        )
+    model.save_weights(os.path.join(output_dir, PRETRAINER_WEIGHTS))
+    preset_dir = os.path.join(output_dir, PRESET_DIR)
+    save_preset(encoder, tokenizer, preset_dir)
+    write_json(progress_path, {"step": step, "completed": True})
+    print(
+        f"Trained steps {start_step}..{step} in {time.time() - start_time:.0f}"
+        f" s. Wrote the preset {preset_dir} (fine-tune it with `python -m "
+        f"examples.bert_classification.train --preset={preset_dir}`)."
+    )

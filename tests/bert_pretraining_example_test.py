@@ -1,0 +1,493 @@
+# Copyright 2026 The keras_nlp Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     https://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""End-to-end tests of examples/bert_pretraining on tiny configs.
+
+The program runs in subprocesses, as users run it: pretraining then
+fine-tuning from its preset, a run killed with SIGKILL and restarted, two
+workers of a `MultiWorkerMirroredStrategy` on 127.0.0.1, and a run whose
+loss becomes NaN. The input pipeline is tested in-process on a corpus
+whose tokens tell which document they come from.
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+
+import h5py
+import numpy as np
+import tensorflow as tf
+import tensorflow_datasets as tfds
+
+import keras_nlp
+from examples.common import pretraining
+from keras_nlp.testing.test_case import TestCase
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+TINY = [
+    "--hidden_size=16",
+    "--num_layers=2",
+    "--num_attention_heads=2",
+    "--inner_dim=32",
+    "--vocab_size=150",
+    "--sequence_length=32",
+    "--max_predictions_per_seq=5",
+    "--batch_size=8",
+]
+
+# Fails every learning rate from step NAN_STEP on, so the weights and then
+# the loss become NaN.
+NAN_STEP = 12
+NAN_LAUNCHER = textwrap.dedent(f"""
+    import sys
+    import keras
+    from absl import app
+    from examples.bert_pretraining import pretrain
+    from examples.common import optimization
+
+    schedule = optimization.WarmupLinearDecay.__call__
+
+    def failing_schedule(self, step):
+        rate = schedule(self, step)
+        step = keras.ops.cast(step, "float32")
+        return keras.ops.where(step >= {NAN_STEP}, float("nan"), rate)
+
+    optimization.WarmupLinearDecay.__call__ = failing_schedule
+    app.run(pretrain.main, argv=sys.argv)
+    """)
+
+CORPUS = """\
+The film opens on a quiet harbour town.
+A young woman returns home after many years.
+Her brother runs the family bakery.
+
+The second story follows a retired detective.
+He cannot stop thinking about one old case.
+His neighbour brings him the newspaper every day.
+One morning the paper is missing.
+
+A small orchestra prepares for a concert.
+The violinist has lost her favourite bow.
+Everyone in the hall helps her look for it.
+"""
+
+
+def program(module, args):
+    return [sys.executable, "-m", f"examples.{module}"] + args
+
+
+def run(command, env=None, timeout=240):
+    return subprocess.run(
+        command,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+
+
+def read_weights(path):
+    """All arrays of a `.weights.h5` file, by their path in the file."""
+    arrays = {}
+    with h5py.File(path, "r") as file:
+        file.visititems(
+            lambda name, item: (
+                arrays.__setitem__(name, item[()])
+                if isinstance(item, h5py.Dataset)
+                else None
+            )
+        )
+    return arrays
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class BertPretrainingExampleTest(TestCase):
+    def setUp(self):
+        super().setUp()
+        self.temp_dir = self.get_temp_dir()
+        self.corpus = os.path.join(self.temp_dir, "corpus.txt")
+        with open(self.corpus, "w") as file:
+            file.write(CORPUS)
+
+    def assertRanCleanly(self, result):
+        self.assertEqual(
+            result.returncode,
+            0,
+            msg=result.stdout[-3000:] + result.stderr[-5000:],
+        )
+
+    def test_pretrain_then_fine_tune_from_the_preset(self):
+        output_dir = os.path.join(self.temp_dir, "pretraining")
+        result = run(
+            program(
+                "bert_pretraining.pretrain",
+                [
+                    f"--input={self.corpus}",
+                    f"--output_dir={output_dir}",
+                    "--num_train_steps=6",
+                    "--steps_per_epoch=3",
+                ]
+                + TINY,
+            )
+        )
+        self.assertRanCleanly(result)
+        self.assertIn("XLA on", result.stdout)
+        preset = os.path.join(output_dir, "preset")
+        self.assertEqual(
+            sorted(os.listdir(preset)),
+            ["config.json", "model.weights.h5", "vocab.txt"],
+        )
+        encoder = keras_nlp.encoders.BertEncoder.from_preset(preset)
+        tokenizer = keras_nlp.tokenizers.WordPieceTokenizer(
+            os.path.join(preset, "vocab.txt")
+        )
+        self.assertEqual(encoder.vocab_size, tokenizer.vocab_size())
+        with open(os.path.join(output_dir, "progress.json")) as file:
+            self.assertEqual(json.load(file), {"completed": True, "step": 6})
+        # The backup is removed after a successful run.
+        self.assertFalse(os.path.exists(os.path.join(output_dir, "backup")))
+
+        train_csv = os.path.join(self.temp_dir, "train.csv")
+        with open(train_csv, "w") as file:
+            file.write("text,label\n")
+            file.write("The film opens on a quiet town.,1\n" * 6)
+            file.write("His neighbour lost the paper.,0\n" * 6)
+        classification_dir = os.path.join(self.temp_dir, "classification")
+        result = run(
+            program(
+                "bert_classification.train",
+                [
+                    f"--preset={preset}",
+                    f"--dataset=csv:{train_csv}",
+                    "--eval_fraction=0.25",
+                    "--sequence_length=32",
+                    "--batch_size=3",
+                    "--epochs=1",
+                    "--nojit_compile",
+                    f"--output_dir={classification_dir}",
+                ],
+            )
+        )
+        self.assertRanCleanly(result)
+        self.assertTrue(
+            os.path.isdir(os.path.join(classification_dir, "saved_model"))
+        )
+
+    def test_resumes_after_sigkill_from_the_last_checkpoint(self):
+        output_dir = os.path.join(self.temp_dir, "run")
+        args = [
+            f"--input={self.corpus}",
+            f"--output_dir={output_dir}",
+            "--num_train_steps=200",
+            "--steps_per_epoch=20",
+            "--steps_per_execution=2",
+        ] + TINY
+        command = program("bert_pretraining.pretrain", args)
+        progress = os.path.join(output_dir, "progress.json")
+        process = subprocess.Popen(
+            command,
+            cwd=REPO_ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.time() + 180
+            while not os.path.exists(progress) and time.time() < deadline:
+                self.assertIsNone(process.poll(), "The run ended early.")
+                time.sleep(0.05)
+        finally:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+        with open(progress) as file:
+            saved_step = json.load(file)["step"]
+        self.assertBetween(saved_step, 20, 180)
+        self.assertEqual(saved_step % 20, 0)
+
+        result = run(command)
+        self.assertRanCleanly(result)
+        self.assertIn(
+            f"Resuming from the checkpoint of step {saved_step}.",
+            result.stdout,
+        )
+        self.assertIn(f"Trained steps {saved_step}..200", result.stdout)
+        with open(progress) as file:
+            self.assertEqual(json.load(file), {"completed": True, "step": 200})
+        encoder = keras_nlp.encoders.BertEncoder.from_preset(
+            os.path.join(output_dir, "preset")
+        )
+        self.assertEqual(encoder.hidden_size, 16)
+
+        # The same command again has nothing left to do.
+        result = run(command)
+        self.assertRanCleanly(result)
+        self.assertIn("finished all 200 steps already", result.stdout)
+        # Another model must not resume from (or overwrite) this checkpoint.
+        other = [a for a in args if not a.startswith("--hidden_size")]
+        result = run(
+            program("bert_pretraining.pretrain", other + ["--hidden_size=8"])
+        )
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn(
+            "holds the checkpoint of a different model", result.stderr
+        )
+        self.assertIn("encoder_config", result.stderr)
+
+    def test_two_workers_end_with_identical_weights(self):
+        output_dir = os.path.join(self.temp_dir, "multi_worker")
+        workers = [f"127.0.0.1:{free_port()}" for _ in range(2)]
+        processes = []
+        for index in range(2):
+            env = dict(os.environ)
+            env["TF_CONFIG"] = json.dumps(
+                {
+                    "cluster": {"worker": workers},
+                    "task": {"type": "worker", "index": index},
+                }
+            )
+            processes.append(
+                subprocess.Popen(
+                    program(
+                        "bert_pretraining.pretrain",
+                        [
+                            f"--input={self.corpus}",
+                            f"--output_dir={output_dir}",
+                            "--distribution_strategy=multi_worker_mirrored",
+                            "--num_train_steps=4",
+                            "--steps_per_epoch=2",
+                        ]
+                        + TINY,
+                    ),
+                    cwd=REPO_ROOT,
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+            )
+        outputs = []
+        for process in processes:
+            try:
+                stdout, stderr = process.communicate(timeout=240)
+            finally:
+                process.kill()
+            self.assertEqual(process.returncode, 0, msg=stderr[-5000:])
+            outputs.append(stdout)
+        for stdout in outputs:
+            self.assertIn("on 2 replica(s)", stdout)
+            self.assertIn("Trained steps 0..4", stdout)
+        chief = read_weights(os.path.join(output_dir, "pretrainer.weights.h5"))
+        worker = read_weights(
+            os.path.join(
+                output_dir, "workers", "worker_1", "pretrainer.weights.h5"
+            )
+        )
+        self.assertEqual(sorted(chief), sorted(worker))
+        self.assertGreater(len(chief), 30)
+        for name in chief:
+            self.assertAllEqual(chief[name], worker[name], msg=name)
+        with open(os.path.join(output_dir, "progress.json")) as file:
+            self.assertEqual(json.load(file)["step"], 4)
+
+    def test_nan_loss_stops_and_keeps_the_last_good_checkpoint(self):
+        output_dir = os.path.join(self.temp_dir, "nan")
+        result = run(
+            [sys.executable, "-c", NAN_LAUNCHER]
+            + [
+                f"--input={self.corpus}",
+                f"--output_dir={output_dir}",
+                "--num_train_steps=30",
+                "--steps_per_epoch=5",
+            ]
+            + TINY
+        )
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("the loss became NaN or infinite", result.stderr)
+        self.assertIn("last good checkpoint, from step 10", result.stderr)
+        with open(os.path.join(output_dir, "progress.json")) as file:
+            self.assertEqual(json.load(file), {"step": 10})
+        weights = read_weights(
+            os.path.join(output_dir, "backup", "latest.weights.h5")
+        )
+        self.assertTrue(all(np.all(np.isfinite(w)) for w in weights.values()))
+        self.assertIn("optimizer/vars/0", weights)
+        self.assertEqual(int(weights["optimizer/vars/0"]), 10)
+        self.assertFalse(os.path.exists(os.path.join(output_dir, "preset")))
+
+
+class PretrainingPipelineTest(TestCase):
+    """The `tf.data` pipeline, on documents whose tokens name the document.
+
+    Document k is made of the token `dk` only, and one chunk long, so the
+    segments of each example show where they come from.
+    """
+
+    num_documents = 16
+    batch_size = 8
+
+    def setUp(self):
+        super().setUp()
+        vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + [
+            f"d{k}" for k in range(self.num_documents)
+        ]
+        self.tokenizer = keras_nlp.tokenizers.WordPieceTokenizer(vocabulary)
+        lines = [
+            [f"d{k} d{k}", f"d{k} d{k} d{k}", f"d{k}"]
+            for k in range(self.num_documents)
+        ]
+        self.documents = tf.data.Dataset.from_tensor_slices(
+            tf.ragged.constant(lines)
+        )
+
+    def batches(self, pair_task, num_batches=6):
+        dataset = pretraining.pretraining_dataset(
+            self.documents,
+            self.tokenizer,
+            sequence_length=12,
+            batch_size=self.batch_size,
+            max_predictions_per_seq=3,
+            pair_task=pair_task,
+            seed=1,
+        )
+        return dataset, list(dataset.take(num_batches))
+
+    def original_ids(self, features, labels, weights):
+        """The input ids with the masked positions restored."""
+        ids = features["input_word_ids"].numpy().copy()
+        positions = features["masked_lm_positions"].numpy()
+        for row in range(ids.shape[0]):
+            for column, position in enumerate(positions[row]):
+                if weights["masked_lm"][row, column]:
+                    ids[row, position] = labels["masked_lm"][row, column]
+        return ids
+
+    def test_static_shapes(self):
+        dataset, _ = self.batches("next_sentence", num_batches=1)
+        features, labels, weights = dataset.element_spec
+        for name in ("input_word_ids", "input_mask", "input_type_ids"):
+            self.assertEqual(features[name].shape, (8, 12))
+        self.assertEqual(features["masked_lm_positions"].shape, (8, 3))
+        self.assertEqual(labels["masked_lm"].shape, (8, 3))
+        self.assertEqual(labels["next_sentence"].shape, (8,))
+        self.assertEqual(weights["masked_lm"].shape, (8, 3))
+
+    def test_next_sentence_pairs_and_masking(self):
+        _, batches = self.batches("next_sentence")
+        labels_seen = []
+        mask_id = self.tokenizer.mask_token_id
+        num_masked = 0
+        for features, labels, weights in batches:
+            ids = self.original_ids(features, labels, weights)
+            type_ids = features["input_type_ids"].numpy()
+            mask = features["input_mask"].numpy()
+            for row in range(self.batch_size):
+                real = mask[row] == 1
+                self.assertEqual(ids[row, 0], self.tokenizer.cls_token_id)
+                words = ids[row] >= 5
+                first = set(ids[row][words & real & (type_ids[row] == 0)])
+                second = set(ids[row][words & real & (type_ids[row] == 1)])
+                # Each segment comes from one document.
+                self.assertLen(first, 1)
+                self.assertLen(second, 1)
+                label = int(labels["next_sentence"][row])
+                labels_seen.append(label)
+                self.assertEqual(label == 0, first == second)
+                # Masked positions hold words, never special tokens.
+                for column in np.flatnonzero(weights["masked_lm"][row]):
+                    position = features["masked_lm_positions"][row, column]
+                    self.assertGreaterEqual(int(ids[row, position]), 5)
+                    num_masked += 1
+            masked_ids = features["input_word_ids"].numpy()
+            self.assertTrue(np.any(masked_ids == mask_id))
+        self.assertIn(0, labels_seen)
+        self.assertIn(1, labels_seen)
+        self.assertGreater(num_masked, len(batches) * self.batch_size)
+
+    def test_sentence_order_pairs(self):
+        _, batches = self.batches("sentence_order")
+        labels_seen = []
+        for features, labels, weights in batches:
+            ids = self.original_ids(features, labels, weights)
+            type_ids = features["input_type_ids"].numpy()
+            for row in range(self.batch_size):
+                # The lines of document k have 2, 3 and 1 tokens `dk`: A is
+                # the first line(s) and B the rest, unless swapped.
+                words = ids[row] >= 5
+                first = ids[row][words & (type_ids[row] == 0)]
+                second = ids[row][words & (type_ids[row] == 1)]
+                self.assertLen(set(first) | set(second), 1)
+                label = int(labels["sentence_order"][row])
+                labels_seen.append(label)
+                in_order = {(2, 4), (5, 1)}
+                lengths = (len(first), len(second))
+                if label:
+                    self.assertIn(lengths[::-1], in_order)
+                else:
+                    self.assertIn(lengths, in_order)
+        self.assertIn(0, labels_seen)
+        self.assertIn(1, labels_seen)
+
+    def test_single_segments_without_next_sentence(self):
+        dataset, batches = self.batches(None, num_batches=2)
+        self.assertNotIn("next_sentence", dataset.element_spec[1])
+        for features, labels, weights in batches:
+            self.assertAllEqual(features["input_type_ids"], 0)
+            ids = self.original_ids(features, labels, weights)
+            for row in range(self.batch_size):
+                words = ids[row][ids[row] >= 5]
+                # The whole document: all six tokens, one document's.
+                self.assertLen(words, 6)
+                self.assertLen(set(words), 1)
+
+    def test_text_file_corpus(self):
+        path = os.path.join(self.get_temp_dir(), "corpus.txt")
+        with open(path, "w") as file:
+            file.write("one.\ntwo.\n\n\nthree.\n")
+        documents = pretraining.corpus_dataset([path])
+        self.assertEqual(
+            [list(d.numpy()) for d in documents],
+            [[b"one.", b"two."], [b"three."]],
+        )
+        with self.assertRaisesRegex(ValueError, "matches no file"):
+            pretraining.corpus_dataset([path + ".missing"])
+
+    def test_tfds_corpora(self):
+        with tfds.testing.mock_data(num_examples=16):
+            documents = pretraining.corpus_dataset(["tfds:wiki40b/en"])
+            self.assertLen(list(documents), 16)
+            documents = pretraining.corpus_dataset(["tfds:lm1b"])
+            self.assertEqual(
+                [len(d) for d in documents],
+                [pretraining.SENTENCES_PER_DOCUMENT] * 2,
+            )
+        with self.assertRaisesRegex(ValueError, "Unknown TFDS dataset"):
+            pretraining.corpus_dataset(["tfds:no_such_dataset_name"])
+
+    def test_output_dir_of_another_model_is_refused(self):
+        output_dir = self.get_temp_dir()
+        pretraining.check_output_dir(output_dir, {"hidden_size": 16})
+        pretraining.check_output_dir(output_dir, {"hidden_size": 16})
+        with self.assertRaisesRegex(ValueError, r"differs in \['hidden_size'"):
+            pretraining.check_output_dir(output_dir, {"hidden_size": 8})
