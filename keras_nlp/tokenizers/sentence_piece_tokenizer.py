@@ -57,7 +57,8 @@ class SentencePieceTokenizer(Tokenizer):
     ALBERT's preprocessing (`preprocess_text` of google-research/albert),
     in this order: runs of whitespace (as Python's `str.split` knows it)
     become one space and the ends are stripped; with `strip_accents`, the
-    text is decomposed (Unicode NFKD) and every combining character (non-zero canonical combining class, as Python's
+    text is decomposed (Unicode NFKD) and every combining character
+    (non-zero canonical combining class, as Python's
     `unicodedata.combining`) is removed; with `lowercase`, the text is
     lower-cased as Python's `str.lower` does. The released ALBERT models
     use `lowercase=True, strip_accents=True`. With both `False` (the
