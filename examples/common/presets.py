@@ -51,20 +51,11 @@ def load_encoder(preset, dtype=None):
     An `AlbertEncoder` preset is loaded with `AlbertEncoder.from_preset`;
     anything else goes to `BertEncoder.from_preset`, which also accepts
     the checkpoint formats it converts. With `dtype` set (e.g. a mixed
-    precision policy name), the encoder is rebuilt in that dtype policy
-    with the preset's weights.
+    precision policy name), the encoder is built in that dtype policy.
     """
     if preset_class_name(preset) == "AlbertEncoder":
-        encoder = keras_nlp.encoders.AlbertEncoder.from_preset(preset)
-    else:
-        encoder = keras_nlp.encoders.BertEncoder.from_preset(preset)
-    if dtype is not None and encoder.dtype_policy.name != dtype:
-        config = encoder.get_config()
-        config["dtype"] = dtype
-        rebuilt = encoder.__class__.from_config(config)
-        rebuilt.set_weights(encoder.get_weights())
-        encoder = rebuilt
-    return encoder
+        return keras_nlp.encoders.AlbertEncoder.from_preset(preset, dtype=dtype)
+    return keras_nlp.encoders.BertEncoder.from_preset(preset, dtype=dtype)
 
 
 def load_tokenizer(preset, vocab_file=None, lowercase=None):

@@ -183,9 +183,10 @@ class AlbertEncoder(Encoder):
         super().__init__(
             inputs=inputs,
             outputs=outputs,
-            dtype=dtype,
             **kwargs,
         )
+        # Functional models ignore `dtype`; report the layers' policy.
+        self.dtype_policy = self.embedding_stack.word_embeddings.dtype_policy
 
         # === Config ===
         self.vocab_size = vocab_size

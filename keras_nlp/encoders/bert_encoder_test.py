@@ -309,3 +309,32 @@ class BertEncoderTest(TestCase):
             encoder({key: value[0] for key, value in inputs.items()})
         with self.assertRaisesRegex(ValueError, "same shape"):
             encoder(dict(inputs, input_mask=inputs["input_mask"][:, :4]))
+
+    def test_preset_leaves_the_dtype_policy_to_the_loader(self):
+        keras.config.set_dtype_policy("mixed_bfloat16")
+        encoder = BertEncoder(**TINY)
+        path = os.path.join(self.get_temp_dir(), "preset")
+        encoder.save_to_preset(path)
+        keras.config.set_dtype_policy("float32")
+        restored = BertEncoder.from_preset(path)
+        self.assertEqual(restored.dtype_policy.name, "float32")
+        mixed = BertEncoder.from_preset(path, dtype="mixed_float16")
+        self.assertEqual(mixed.dtype_policy.name, "mixed_float16")
+        outputs = mixed(_inputs())
+        self.assertEqual(
+            keras.backend.standardize_dtype(outputs["pooled_output"].dtype),
+            "float16",
+        )
+        self.assertAllClose(
+            mixed.get_embedding_table(), encoder.get_embedding_table()
+        )
+
+    def test_explicit_dtype_policy_round_trips(self):
+        encoder = BertEncoder(**TINY, dtype="mixed_bfloat16")
+        self.assertEqual(encoder.dtype_policy.name, "mixed_bfloat16")
+        restored = self.assertConfigRoundTrip(encoder)
+        self.assertEqual(restored.dtype_policy.name, "mixed_bfloat16")
+        output = restored(_inputs())["sequence_output"]
+        self.assertEqual(
+            keras.backend.standardize_dtype(output.dtype), "bfloat16"
+        )

@@ -57,7 +57,7 @@ class Encoder(keras.Model):
         return cls(**config)
 
     @classmethod
-    def from_preset(cls, path):
+    def from_preset(cls, path, dtype=None):
         """Builds the encoder and loads pretrained weights from `path`.
 
         `path` may be a keras_nlp preset directory (written by
@@ -71,9 +71,14 @@ class Encoder(keras.Model):
         weight (or skipped by a named rule, such as optimizer slots) and
         shapes are checked before anything is assigned.
 
+        Presets do not pin a dtype policy: the encoder is built under the
+        global policy (`keras.config.set_dtype_policy`), or under `dtype`.
+
         Args:
             path: str. The preset directory, source directory or TF Hub
                 handle.
+            dtype: optional dtype policy (such as `"mixed_bfloat16"`) to
+                build the encoder with. Defaults to the global policy.
 
         Returns:
             The encoder with the preset's weights.
@@ -84,7 +89,17 @@ class Encoder(keras.Model):
                 another encoder class, or weights that do not fit its
                 config.
         """
-        return preset_utils.load_encoder(cls, path)
+        encoder = preset_utils.load_encoder(cls, path)
+        if dtype is None:
+            return encoder
+        policy = keras.dtype_policies.get(dtype)
+        if policy.name == encoder.dtype_policy.name:
+            return encoder
+        config = encoder.get_config()
+        config["dtype"] = keras.dtype_policies.serialize(policy)
+        rebuilt = cls.from_config(config)
+        rebuilt.set_weights(encoder.get_weights())
+        return rebuilt
 
     def save_to_preset(self, path, tokenizer=None, overwrite=False):
         """Writes the encoder (and a tokenizer's vocabulary) to a preset.

@@ -42,7 +42,7 @@ def save_encoder(encoder, path, tokenizer=None, overwrite=False):
     os.makedirs(path, exist_ok=True)
     metadata = {
         "class_name": encoder.__class__.__name__,
-        "config": encoder.get_config(),
+        "config": _config_without_dtype(encoder),
         "keras_nlp_version": _package_version(),
         "keras_version": keras.__version__,
         "format_version": FORMAT_VERSION,
@@ -249,3 +249,15 @@ def _package_version():
     import keras_nlp
 
     return getattr(keras_nlp, "__version__", "unknown")
+
+
+def _config_without_dtype(encoder):
+    """The encoder's config minus its dtype policy.
+
+    A policy is a choice of the run (mixed precision on accelerators, float32
+    on CPUs), not a property of the weights, so presets leave it to the
+    loader's global policy or `from_preset(..., dtype=...)`.
+    """
+    config = encoder.get_config()
+    config.pop("dtype", None)
+    return config
