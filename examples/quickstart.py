@@ -39,11 +39,11 @@ from absl import flags  # noqa: E402
 import keras_nlp  # noqa: E402
 
 FLAGS = flags.FLAGS
-flags.DEFINE_integer("epochs", 8, "Training epochs.")
+flags.DEFINE_integer("epochs", 10, "Training epochs.")
 flags.DEFINE_integer("num_layers", 2, "Transformer blocks.")
 flags.DEFINE_integer("hidden_size", 64, "Hidden size.")
 flags.DEFINE_integer("sequence_length", 16, "Tokens per sequence.")
-flags.DEFINE_integer("num_examples", 4096, "Training examples.")
+flags.DEFINE_integer("num_examples", 8192, "Training examples.")
 flags.DEFINE_integer("seed", 0, "Random seed.")
 
 VOCAB_SIZE = 32
