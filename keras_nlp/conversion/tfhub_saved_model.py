@@ -19,7 +19,9 @@ SavedModels whose variables carry the Model Garden layer names, e.g.
 `transformer/layer_3/self_attention/query/kernel` of shape
 `[hidden_size, num_heads, head_dim]`, and whose assets hold the WordPiece
 vocabulary (`vocab_file`, with the `do_lower_case` variable) or the ALBERT
-SentencePiece model (`sp_model_file`). They are read here with
+SentencePiece model (`sp_model_file`). TF Model Garden BERT pretraining
+exports also hold the masked LM head (`cls/predictions/...`), which loads
+into a `keras_nlp.layers.MaskedLM` on request. They are read here with
 `tf.saved_model.load` alone: `hub.KerasLayer` does not work with Keras 3.
 """
 
@@ -29,6 +31,8 @@ import re
 import numpy as np
 import tensorflow as tf
 
+from keras_nlp.conversion import encoder_mapping
+from keras_nlp.conversion import pretraining_heads
 from keras_nlp.conversion.formats import register_format
 from keras_nlp.conversion.loaded_checkpoint import LoadedCheckpoint
 from keras_nlp.conversion.weight_plan import WeightPlan
@@ -64,6 +68,19 @@ SKIPPED_VARIABLES = (
     (r"^cls/predictions/", "masked LM head (not part of the encoder)"),
     (r"^dropout/seed_generator_state_\d+$", "dropout random state"),
 )
+_HEAD_RULE = SKIPPED_VARIABLES[1]
+
+# The masked LM head of TF Model Garden BERT pretraining exports (the
+# `MaskedLM` layer named `cls/predictions` of `BertPretrainerV2`), by the
+# role of the matching `keras_nlp.layers.MaskedLM` weight. Its embedding
+# table is the encoder's `word_embeddings/embeddings`.
+MASKED_LM_VARIABLES = {
+    "masked_lm/dense/kernel": "cls/predictions/transform/dense/kernel",
+    "masked_lm/dense/bias": "cls/predictions/transform/dense/bias",
+    "masked_lm/norm/gamma": "cls/predictions/transform/LayerNorm/gamma",
+    "masked_lm/norm/beta": "cls/predictions/transform/LayerNorm/beta",
+    "masked_lm/output_bias": "cls/predictions/output_bias/bias",
+}
 
 # Probe inputs that compare a loaded encoder with its SavedModel.
 _PROBE_BATCH_SIZE = 2
@@ -391,8 +408,12 @@ def tfhub_variable_names(encoder):
     return pairs
 
 
-def _read_tfhub(handle, cls, config_overrides, verify):
-    """Resolves, loads, infers the config, builds and loads the encoder."""
+def _read_tfhub(handle, cls, config_overrides, verify, with_mlm_head=False):
+    """Resolves, loads, infers the config, builds and loads the encoder.
+
+    With `with_mlm_head`, also builds and loads a `MaskedLM` head tied to
+    the encoder's word embeddings (under the key `"masked_lm"`).
+    """
     if config_overrides is not None and not isinstance(config_overrides, dict):
         raise ValueError(
             "`config_overrides` must be a dict of encoder arguments or None. "
@@ -414,6 +435,8 @@ def _read_tfhub(handle, cls, config_overrides, verify):
                 f"{encoder_class.__name__}.from_preset(...)`."
             )
         encoder_class = cls
+    if with_mlm_head:
+        _check_masked_lm_variables(variables, path)
     config = _infer_config(variables, family, loaded, path)
     config["inner_activation"] = DEFAULT_INNER_ACTIVATION
     notes = [
@@ -430,9 +453,19 @@ def _read_tfhub(handle, cls, config_overrides, verify):
             f"`config_overrides`) does not describe a valid "
             f"{encoder_class.__name__}: {error} Received: config={config}."
         ) from None
-    plan = _load_weights(encoder, loaded, variables, path, verify)
+    masked_lm = None
+    if with_mlm_head:
+        masked_lm = pretraining_heads.build_masked_lm(
+            encoder, config["inner_activation"]
+        )
+        notes.append(
+            "masked LM head activation: the encoder's inner_activation "
+            f"{config['inner_activation']!r}"
+        )
+    plan = _load_weights(encoder, loaded, variables, path, verify, masked_lm)
     return {
         "encoder": encoder,
+        "masked_lm": masked_lm,
         "path": path,
         "loaded": loaded,
         "plan": plan,
@@ -443,15 +476,14 @@ def _read_tfhub(handle, cls, config_overrides, verify):
 def _load_checkpoint(
     path, cls=None, with_mlm_head=False, config_overrides=None
 ):
-    """The `keras_nlp.conversion.formats` reader: a `LoadedCheckpoint`."""
-    if with_mlm_head:
-        raise ValueError(
-            "The TF Hub SavedModel reader loads the encoder only; a masked "
-            "LM head in the SavedModel (`cls/predictions/...`) is skipped. "
-            f"Received: with_mlm_head=True for {path!r}. Load it without "
-            "the masked LM head."
-        )
-    result = _read_tfhub(path, cls, config_overrides, verify=True)
+    """The `keras_nlp.conversion.formats` reader: a `LoadedCheckpoint`.
+
+    With `with_mlm_head`, the SavedModel must hold the masked LM head of a
+    TF Model Garden BERT pretraining export (`cls/predictions/...`).
+    """
+    result = _read_tfhub(
+        path, cls, config_overrides, verify=True, with_mlm_head=with_mlm_head
+    )
     vocabulary_file, settings = _tokenizer_files(result["loaded"])
     notes = list(result["notes"])
     if settings:
@@ -465,7 +497,25 @@ def _load_checkpoint(
         summary_text=plan.summary_text(),
         vocabulary_file=vocabulary_file,
         tokenizer_settings=settings,
+        masked_lm=result["masked_lm"],
         notes=notes,
+    )
+
+
+def _check_masked_lm_variables(variables, path):
+    """Raises `ValueError` unless the SavedModel holds the masked LM head."""
+    missing = [
+        name for name in MASKED_LM_VARIABLES.values() if name not in variables
+    ]
+    if not missing:
+        return
+    raise ValueError(
+        f"The SavedModel at {path!r} has no complete masked LM head: it "
+        f"lacks {', '.join(f'`{name}`' for name in missing)}. Expected the "
+        "`cls/predictions/...` variables of a TF Model Garden BERT "
+        "pretraining export. Received: with_mlm_head=True and variables "
+        f"{_some_names(variables)}. Load it with `with_mlm_head=False`, or "
+        "use a SavedModel exported with its masked LM head."
     )
 
 
@@ -496,31 +546,41 @@ def _do_lower_case(loaded):
     return None if value is None else bool(np.asarray(value))
 
 
-def _load_weights(encoder, loaded, variables, path, verify):
+def _load_weights(encoder, loaded, variables, path, verify, masked_lm=None):
     """Plans, checks and assigns; undoes the assignment if `verify` fails.
 
-    Returns the `WeightPlan`.
+    With a `masked_lm` head, its weights are planned too, from the
+    `MASKED_LM_VARIABLES`. Returns the `WeightPlan`.
     """
+    slots = pretraining_heads.head_slots(masked_lm)
+    targets = list(encoder.weights) + [variable for _, variable, _ in slots]
     plan = WeightPlan(
         sources=variables,
-        targets=encoder.weights,
+        targets=targets,
         source_description=f"the TF Hub SavedModel at {path!r}",
-        target_description=type(encoder).__name__,
+        target_description=type(encoder).__name__
+        + (" with its masked LM head" if masked_lm is not None else ""),
     )
     for name, weight in tfhub_variable_names(encoder):
         plan.map(name, weight)
+    encoder_mapping.plan_weights(
+        plan, slots, lambda role: (MASKED_LM_VARIABLES[role], False)
+    )
     for pattern, rule in SKIPPED_VARIABLES:
-        plan.skip_matching(pattern, rule)
+        if masked_lm is None or (pattern, rule) != _HEAD_RULE:
+            plan.skip_matching(pattern, rule)
     plan.validate()
     if not verify:
         plan.assign()
         return plan
-    previous = [np.array(weight.numpy()) for weight in encoder.weights]
+    previous = [np.array(weight.numpy()) for weight in targets]
     plan.assign()
     try:
         _check_outputs(loaded, encoder, path)
+        if masked_lm is not None:
+            _check_masked_lm(loaded, encoder, masked_lm, path)
     except ValueError:
-        for weight, value in zip(encoder.weights, previous):
+        for weight, value in zip(targets, previous):
             weight.assign(value)
         raise
     return plan
@@ -565,6 +625,62 @@ def _check_outputs(loaded, encoder, path):
                 '"keras_nlp>gelu_approximate"), or `verify=False` to skip '
                 "the check. Nothing was loaded."
             )
+
+
+def _check_masked_lm(loaded, encoder, masked_lm, path):
+    """Compares the head with the SavedModel's `mlm` function, if it has one.
+
+    TF Hub BERT exports with a masked LM head expose it as `loaded.mlm`,
+    called on the encoder inputs plus `masked_lm_positions` and returning
+    `mlm_logits`. Without it, the head is loaded unverified.
+    """
+    mlm = getattr(loaded, "mlm", None)
+    if not callable(mlm):
+        return
+    inputs = _probe_inputs(
+        encoder.vocab_size, encoder.type_vocab_size, encoder.max_sequence_length
+    )
+    length = inputs["input_word_ids"].shape[1]
+    positions = np.stack([np.arange(length)[::-1], np.arange(length)])
+    positions = positions[:, : min(3, length)].astype("int32")
+    tensors = {key: tf.constant(value) for key, value in inputs.items()}
+    tensors["masked_lm_positions"] = tf.constant(positions)
+    try:
+        expected = mlm(tensors)["mlm_logits"]
+    except (KeyError, TypeError, ValueError, tf.errors.OpError) as error:
+        raise ValueError(
+            f"Calling the `mlm` function of the SavedModel at {path!r} on the "
+            "encoder inputs and `masked_lm_positions` did not return "
+            f"`mlm_logits`: {error!r}. Received: a SavedModel whose `mlm` "
+            "is not a TF Hub masked LM. Pass `verify=False` to load the "
+            "head unverified."
+        ) from None
+    sequence_output = encoder(inputs, training=False)["sequence_output"]
+    actual = masked_lm(sequence_output, masked_positions=positions)
+    want = np.asarray(expected, dtype="float64")
+    got = np.asarray(actual, dtype="float64")
+    if want.shape != got.shape or not np.allclose(
+        got, want, atol=_PROBE_ATOL, rtol=_PROBE_RTOL
+    ):
+        difference = (
+            float(np.max(np.abs(got - want)))
+            if want.shape == got.shape
+            else float("nan")
+        )
+        raise ValueError(
+            f"The masked LM head loaded from the SavedModel at {path!r} does "
+            f"not reproduce its `mlm_logits`: shapes {list(want.shape)} and "
+            f"{list(got.shape)}, difference up to {difference:.3g} "
+            f"(tolerance {_PROBE_ATOL}). Received: head activation "
+            f"{_activation_name(masked_lm.activation)!r}. Pass the "
+            "activation the head was trained with as "
+            "`config_overrides={'inner_activation': ...}`. Nothing was "
+            "loaded."
+        )
+
+
+def _activation_name(activation):
+    return getattr(activation, "__name__", activation)
 
 
 def _call_saved_model(loaded, inputs, path):

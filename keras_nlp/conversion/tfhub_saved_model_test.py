@@ -118,6 +118,23 @@ def hub_arrays(rng, num_blocks, embedding_width=None, albert=False):
     return arrays
 
 
+def add_masked_lm_head(rng, arrays):
+    """Returns `arrays` plus a TF Model Garden masked LM head (BERT)."""
+    width = arrays["word_embeddings/embeddings"].shape[1]
+
+    def normal(*shape):
+        return rng.normal(scale=0.4, size=shape).astype("float32")
+
+    return {
+        **arrays,
+        "cls/predictions/transform/dense/kernel": normal(HIDDEN_SIZE, width),
+        "cls/predictions/transform/dense/bias": normal(width),
+        "cls/predictions/transform/LayerNorm/gamma": 1.0 + normal(width),
+        "cls/predictions/transform/LayerNorm/beta": normal(width),
+        "cls/predictions/output_bias/bias": normal(VOCAB_SIZE),
+    }
+
+
 def _layer_norm(x, gamma, beta):
     mean, variance = tf.nn.moments(x, axes=[-1], keepdims=True)
     return (x - mean) * tf.math.rsqrt(variance + 1e-12) * gamma + beta
@@ -153,6 +170,40 @@ class HubStyleEncoder(tf.Module):
                     }
                 ],
             )
+            if "cls/predictions/output_bias/bias" in arrays:
+                self.mlm = tf.function(
+                    self._mlm,
+                    input_signature=[
+                        {
+                            "input_word_ids": spec,
+                            "input_mask": spec,
+                            "input_type_ids": spec,
+                            "masked_lm_positions": spec,
+                        }
+                    ],
+                )
+
+    def _mlm(self, inputs):
+        w = self._by_name
+        p = "cls/predictions/"
+        sequence = self._forward(inputs)["sequence_output"]
+        gathered = tf.gather(
+            sequence, inputs["masked_lm_positions"], batch_dims=1
+        )
+        hidden = _gelu_tanh(
+            tf.einsum("bph,hw->bpw", gathered, w[p + "transform/dense/kernel"])
+            + w[p + "transform/dense/bias"]
+        )
+        hidden = _layer_norm(
+            hidden,
+            w[p + "transform/LayerNorm/gamma"],
+            w[p + "transform/LayerNorm/beta"],
+        )
+        logits = (
+            tf.einsum("bpw,vw->bpv", hidden, w["word_embeddings/embeddings"])
+            + w[p + "output_bias/bias"]
+        )
+        return {"mlm_logits": logits}
 
     def _forward(self, inputs):
         w = self._by_name
@@ -529,6 +580,84 @@ class TfhubSavedModelTest(TestCase):
             summary["skipped"]["masked LM head (not part of the encoder)"], 2
         )
 
+    def test_partial_masked_lm_head_is_an_error(self):
+        arrays = dict(self.bert_arrays)
+        arrays["cls/predictions/output_bias/bias"] = np.zeros(30, "float32")
+        path = self._variant("partial_mlm", arrays)
+        with self.assertRaisesRegex(
+            ValueError,
+            r"(?s)no complete masked LM head: it lacks "
+            r"`cls/predictions/transform/dense/kernel`.*"
+            r"`cls/predictions/transform/LayerNorm/beta`\. Expected",
+        ):
+            load_checkpoint(path, with_mlm_head=True)
+
+    def test_masked_lm_head_matches_numpy_reference(self):
+        arrays = add_masked_lm_head(np.random.default_rng(3), self.bert_arrays)
+        path = write_saved_model(
+            os.path.join(self.get_temp_dir(), "bert_mlm"),
+            arrays,
+            num_layers=2,
+            vocab_path=self.vocab_path,
+        )
+        loaded = load_checkpoint(path, with_mlm_head=True)
+        encoder, head = loaded.encoder, loaded.masked_lm
+        self.assertEqual(loaded.summary["loaded"], len(encoder.weights) + 5)
+        self.assertIsNone(loaded.next_sentence)
+        self.assertIs(head.embedding_table, encoder.get_embedding_table())
+
+        positions = np.array([[1, 3, 0], [5, 2, 2]], dtype="int32")
+        sequence = numpy_bert.bert_forward(
+            reference_weights(arrays),
+            INPUTS["input_word_ids"],
+            INPUTS["input_mask"],
+            INPUTS["input_type_ids"],
+            num_heads=NUM_HEADS,
+            activation="gelu_approximate",
+        )["sequence_output"]
+        p = "cls/predictions/"
+        gathered = np.take_along_axis(sequence, positions[..., None], axis=1)
+        x = gathered @ arrays[p + "transform/dense/kernel"]
+        x = x + arrays[p + "transform/dense/bias"]
+        x = 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)))
+        mean = x.mean(-1, keepdims=True)
+        variance = ((x - mean) ** 2).mean(-1, keepdims=True)
+        x = (x - mean) / np.sqrt(variance + 1e-12)
+        x = x * arrays[p + "transform/LayerNorm/gamma"]
+        x = x + arrays[p + "transform/LayerNorm/beta"]
+        expected = x @ arrays["word_embeddings/embeddings"].T
+        expected = expected + arrays[p + "output_bias/bias"]
+
+        actual = head(
+            encoder(INPUTS, training=False)["sequence_output"],
+            masked_positions=positions,
+        )
+        self.assertEqual(tuple(actual.shape), (2, 3, VOCAB_SIZE))
+        self.assertAllClose(actual, expected, atol=1e-5, rtol=1e-5)
+
+        # The head survives the conversion to a preset.
+        preset = os.path.join(self.get_temp_dir(), "mlm_preset")
+        convert_to_preset(path, preset, with_mlm_head=True)
+        restored = load_checkpoint(preset, with_mlm_head=True)
+        restored_logits = restored.masked_lm(
+            restored.encoder(INPUTS, training=False)["sequence_output"],
+            masked_positions=positions,
+        )
+        self.assertAllClose(restored_logits, expected, atol=1e-5, rtol=1e-5)
+
+        # A head that does not reproduce the SavedModel's `mlm` function is
+        # rejected (here: gamma and beta swapped).
+        swapped = dict(tfhub_saved_model.MASKED_LM_VARIABLES)
+        swapped["masked_lm/norm/gamma"] = p + "transform/LayerNorm/beta"
+        swapped["masked_lm/norm/beta"] = p + "transform/LayerNorm/gamma"
+        with mock.patch.object(
+            tfhub_saved_model, "MASKED_LM_VARIABLES", swapped
+        ):
+            with self.assertRaisesRegex(
+                ValueError, r"does not reproduce its `mlm_logits`"
+            ):
+                load_checkpoint(path, with_mlm_head=True)
+
     def test_verification_catches_another_activation(self):
         with self.assertRaisesRegex(
             ValueError,
@@ -812,8 +941,19 @@ class TfhubSavedModelTest(TestCase):
             albert.tokenizer_settings,
             {"lowercase": True, "strip_accents": True},
         )
-        with self.assertRaisesRegex(ValueError, "encoder only"):
+        with self.assertRaisesRegex(
+            ValueError,
+            r"no complete masked LM head.*"
+            r"`cls/predictions/transform/dense/kernel`.*"
+            r"with_mlm_head=False",
+        ):
             load_checkpoint(self.bert_dir, with_mlm_head=True)
+        with self.assertRaisesRegex(ValueError, "no complete masked LM head"):
+            convert_to_preset(
+                self.bert_dir,
+                os.path.join(self.get_temp_dir(), "no_head"),
+                with_mlm_head=True,
+            )
 
         preset = os.path.join(self.get_temp_dir(), "preset")
         convert_to_preset(self.bert_dir, preset)
