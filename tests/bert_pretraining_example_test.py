@@ -340,8 +340,10 @@ class BertPretrainingExampleTest(TestCase):
 class PretrainingPipelineTest(TestCase):
     """The `tf.data` pipeline, on documents whose tokens name the document.
 
-    Document k is made of the token `dk` only, and one chunk long, so the
-    segments of each example show where they come from.
+    Document k is made of the token `dk` only, so the segments of each
+    example show where they come from. In `self.documents` each document is
+    one chunk long; `self.few_documents` has three documents of two chunks
+    each, so that a random draw often hits the document of the example.
     """
 
     num_documents = 16
@@ -360,10 +362,19 @@ class PretrainingPipelineTest(TestCase):
         self.documents = tf.data.Dataset.from_tensor_slices(
             tf.ragged.constant(lines)
         )
+        # Lines of 2, 3, 2, 2, 3 and 2 tokens: with 9 tokens per chunk, a
+        # chunk of 4 lines and one of 2, so B is never empty.
+        lines = [
+            [" ".join([f"d{k}"] * n) for n in (2, 3, 2, 2, 3, 2)]
+            for k in range(3)
+        ]
+        self.few_documents = tf.data.Dataset.from_tensor_slices(
+            tf.ragged.constant(lines)
+        )
 
-    def batches(self, pair_task, num_batches=6):
+    def batches(self, pair_task, num_batches=6, documents=None):
         dataset = pretraining.pretraining_dataset(
-            self.documents,
+            self.documents if documents is None else documents,
             self.tokenizer,
             sequence_length=12,
             batch_size=self.batch_size,
@@ -394,7 +405,9 @@ class PretrainingPipelineTest(TestCase):
         self.assertEqual(weights["masked_lm"].shape, (8, 3))
 
     def test_next_sentence_pairs_and_masking(self):
-        _, batches = self.batches("next_sentence")
+        _, batches = self.batches(
+            "next_sentence", num_batches=12, documents=self.few_documents
+        )
         labels_seen = []
         mask_id = self.tokenizer.mask_token_id
         num_masked = 0
@@ -413,6 +426,8 @@ class PretrainingPipelineTest(TestCase):
                 self.assertLen(second, 1)
                 label = int(labels["next_sentence"][row])
                 labels_seen.append(label)
+                # "Is next" pairs are of one document, "random next" pairs
+                # of two different documents.
                 self.assertEqual(label == 0, first == second)
                 # Masked positions hold words, never special tokens.
                 for column in np.flatnonzero(weights["masked_lm"][row]):
@@ -421,9 +436,20 @@ class PretrainingPipelineTest(TestCase):
                     num_masked += 1
             masked_ids = features["input_word_ids"].numpy()
             self.assertTrue(np.any(masked_ids == mask_id))
-        self.assertIn(0, labels_seen)
-        self.assertIn(1, labels_seen)
+        # Every B is non-empty, so each label is a fair coin: the number
+        # of "random next" pairs is Binomial(96, 0.5), mean 48 and standard
+        # deviation 4.9; these bounds are 4 standard deviations.
+        self.assertLen(labels_seen, 96)
+        self.assertBetween(sum(labels_seen), 28, 68)
         self.assertGreater(num_masked, len(batches) * self.batch_size)
+
+    def test_next_sentence_needs_two_documents(self):
+        one_document = self.few_documents.take(1)
+        with self.assertRaisesRegex(ValueError, "at least two documents"):
+            self.batches("next_sentence", documents=one_document)
+        # Without a pair task one document is enough.
+        _, batches = self.batches(None, num_batches=1, documents=one_document)
+        self.assertLen(batches, 1)
 
     def test_sentence_order_pairs(self):
         _, batches = self.batches("sentence_order")

@@ -289,10 +289,15 @@ def pretraining_dataset(
     random line boundary into segments A and B, then:
 
     - `"next_sentence"` (BERT): in half of the examples (and whenever A is
-      the whole chunk) B is replaced by the B of the previous example of
-      the shuffled batch, that is, of another chunk (usually of another
-      document), and the label is 1 ("random next"); it is 0 ("is next")
-      otherwise;
+      the whole chunk) B is replaced by a random span of a different
+      document, and the label is 1 ("random next"); it is 0 ("is next")
+      otherwise. As in BERT's `create_pretraining_data.py`, the span runs
+      from a random line of a chunk to the chunk's end; it comes from a
+      second, independently shuffled stream of chunks tagged with their
+      document, drawn once per example. An example whose draw is from its
+      own document is skipped whatever its label, so that the label stays
+      a fair coin and "random next" is never the same document (the corpus
+      needs at least two documents);
     - `"sentence_order"` (ALBERT): in half of the examples with two
       non-empty segments, A and B are swapped and the label is 1
       ("swapped"); it is 0 ("in order") otherwise.
@@ -346,42 +351,61 @@ def pretraining_dataset(
         seed=seed,
     )
 
-    def to_chunks(lines):
+    def to_chunks(document_id, lines):
         tokens = tokenizer(lines)
         starts = tf.cumsum(tokens.row_lengths(), exclusive=True)
         # Lines starting in the same `target_length` window form a chunk.
         _, chunk_ids = tf.unique(starts // target_length)
-        return tf.RaggedTensor.from_value_rowids(
+        chunks = tf.RaggedTensor.from_value_rowids(
             tokens, tf.cast(chunk_ids, "int64")
         )
+        return tf.fill([chunks.nrows()], document_id), chunks
 
-    def to_segments(chunk):
+    def has_tokens(document_id, chunk):
+        return tf.size(chunk.flat_values) > 0
+
+    def to_segments(document_id, chunk):
         if pair_task is None:
             return (chunk.flat_values,)
         num_lines = chunk.nrows()
         split = tf.random.uniform(
             [], 1, tf.maximum(num_lines, 2), dtype=num_lines.dtype
         )
-        return chunk[:split].flat_values, chunk[split:].flat_values
+        segments = (chunk[:split].flat_values, chunk[split:].flat_values)
+        if pair_task == "sentence_order":
+            return segments
+        return (document_id,) + segments
 
-    def has_tokens(chunk):
-        return tf.size(chunk.flat_values) > 0
+    def to_random_span(document_id, chunk):
+        start = tf.random.uniform(
+            [], 0, chunk.nrows(), dtype=chunk.row_splits.dtype
+        )
+        return document_id, chunk[start:].flat_values
+
+    def to_next_sentence_pair(segments, random_span):
+        _, first, second = segments
+        _, random_second = random_span
+        random_next = tf.logical_or(
+            tf.random.uniform([]) < 0.5, tf.equal(tf.size(second), 0)
+        )
+        second = tf.cond(random_next, lambda: random_second, lambda: second)
+        return first, second, tf.cast(random_next, "int32")
+
+    def is_from_other_document(segments, random_span):
+        return tf.not_equal(segments[0], random_span[0])
 
     def to_batch(*segments):
         labels = {}
         if pair_task is None:
             packed = packer(segments[0])
         else:
-            first, second = segments
-            index = tf.range(batch_size)
-            draw = tf.random.uniform([batch_size]) < 0.5
-            has_second = second.row_lengths() > 0
+            first, second = segments[:2]
             if pair_task == "next_sentence":
-                label = tf.logical_or(draw, tf.logical_not(has_second))
-                second = tf.gather(
-                    second, tf.where(label, tf.roll(index, 1, axis=0), index)
-                )
+                label = segments[2]
             else:
+                index = tf.range(batch_size)
+                draw = tf.random.uniform([batch_size]) < 0.5
+                has_second = second.row_lengths() > 0
                 label = tf.logical_and(draw, has_second)
                 both = tf.concat([first, second], axis=0)
                 first, second = (
@@ -403,10 +427,44 @@ def pretraining_dataset(
             weights[pair_task] = tf.ones([batch_size], "float32")
         return features, labels, weights
 
-    dataset = documents.map(to_chunks, num_parallel_calls=tf.data.AUTOTUNE)
-    dataset = dataset.unbatch().filter(has_tokens)
-    dataset = dataset.map(to_segments, num_parallel_calls=tf.data.AUTOTUNE)
+    if pair_task == "next_sentence":
+        # A "random next" segment must come from another document: with a
+        # single document the pipeline could never produce one.
+        num_documents = int(documents.take(2).reduce(0, lambda n, _: n + 1))
+        if num_documents < 2:
+            raise ValueError(
+                "Next-sentence prediction needs a corpus of at least two "
+                "documents (separated by a blank line in text files). "
+                f"Received: a corpus of {num_documents} document(s). Add "
+                "documents, or pretrain without next-sentence prediction."
+            )
+
+    def chunk_dataset():
+        # Chunks tagged with the index of their document.
+        chunks = documents.enumerate().map(
+            to_chunks, num_parallel_calls=tf.data.AUTOTUNE
+        )
+        return chunks.unbatch().filter(has_tokens)
+
+    dataset = chunk_dataset().map(
+        to_segments, num_parallel_calls=tf.data.AUTOTUNE
+    )
     dataset = dataset.shuffle(shuffle_buffer_size, seed=seed).repeat()
+    if pair_task == "next_sentence":
+        # The random next segments: a second pass over the corpus, shuffled
+        # independently of the first.
+        random_spans = chunk_dataset().map(
+            to_random_span, num_parallel_calls=tf.data.AUTOTUNE
+        )
+        random_spans = random_spans.shuffle(
+            shuffle_buffer_size,
+            seed=None if seed is None else seed + 1_000_003,
+        ).repeat()
+        dataset = tf.data.Dataset.zip((dataset, random_spans))
+        dataset = dataset.filter(is_from_other_document)
+        dataset = dataset.map(
+            to_next_sentence_pair, num_parallel_calls=tf.data.AUTOTUNE
+        )
     dataset = dataset.ragged_batch(batch_size, drop_remainder=True)
     dataset = dataset.map(to_batch, num_parallel_calls=tf.data.AUTOTUNE)
     options = tf.data.Options()
