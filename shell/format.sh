@@ -1,11 +1,7 @@
 #!/usr/bin/env bash
 # Formats the code in place: isort, black, then the license header.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-paths=()
-for path in keras_nlp examples tools tests benchmarks setup.py conftest.py; do
-  [ -e "$path" ] && paths+=("$path")
-done
+source "$(dirname "$0")/common.sh"
 isort "${paths[@]}"
 black "${paths[@]}"
 header_lines=$(wc -l < shell/copyright.txt)

@@ -2,11 +2,7 @@
 # Checks formatting, style, license headers and the layering rules.
 # Each failing check prints the command that fixes it.
 set -uo pipefail
-cd "$(dirname "$0")/.."
-paths=()
-for path in keras_nlp examples tools tests benchmarks setup.py conftest.py; do
-  [ -e "$path" ] && paths+=("$path")
-done
+source "$(dirname "$0")/common.sh"
 status=0
 
 if ! isort --check --quiet "${paths[@]}"; then
