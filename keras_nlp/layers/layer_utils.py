@@ -93,3 +93,21 @@ def get_activation(name, identifier):
 def clone_initializer(initializer):
     """A fresh copy, so that no two weights share an initializer's seed."""
     return initializer.__class__.from_config(initializer.get_config())
+
+
+def check_integer_dtype(name, dtype, meaning):
+    """Raises a `ValueError` unless `dtype` is an integer dtype.
+
+    Args:
+        name: str, the tensor's name in the message, such as `"inputs"`.
+        dtype: the tensor's dtype.
+        meaning: str, what the tensor must be, such as
+            `"integer token ids"`.
+    """
+    dtype = keras.backend.standardize_dtype(dtype)
+    if "int" not in dtype:
+        raise ValueError(
+            f"`{name}` must be {meaning}. Received: "
+            f"{name}.dtype={dtype}. Cast it to an integer dtype such as "
+            "`'int32'`."
+        )

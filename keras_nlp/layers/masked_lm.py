@@ -227,7 +227,7 @@ class MaskedLM(keras.layers.Layer):
         )
 
     def call(self, sequence_output, masked_positions):
-        self._check_masked_positions_dtype(masked_positions.dtype)
+        _check_dtype(masked_positions.dtype)
         gathered = ops.take_along_axis(
             sequence_output, ops.expand_dims(masked_positions, -1), axis=1
         )
@@ -251,7 +251,7 @@ class MaskedLM(keras.layers.Layer):
     def compute_output_spec(self, sequence_output, masked_positions):
         # Symbolic calls skip `call()`: check the dtype here as well, and
         # report the float32 dtype of predictions under mixed precision.
-        self._check_masked_positions_dtype(masked_positions.dtype)
+        _check_dtype(masked_positions.dtype)
         shape = self.compute_output_shape(
             sequence_output.shape, masked_positions.shape
         )
@@ -272,11 +272,8 @@ class MaskedLM(keras.layers.Layer):
         )
         return config
 
-    def _check_masked_positions_dtype(self, dtype):
-        dtype = keras.backend.standardize_dtype(dtype)
-        if "int" not in dtype:
-            raise ValueError(
-                "`masked_positions` must be an integer tensor of positions. "
-                f"Received: masked_positions.dtype={dtype}. Cast the "
-                "positions to an integer dtype such as `'int32'`."
-            )
+
+def _check_dtype(dtype):
+    layer_utils.check_integer_dtype(
+        "masked_positions", dtype, "an integer tensor of positions"
+    )

@@ -118,7 +118,7 @@ class OnDeviceEmbedding(keras.layers.Layer):
         )
 
     def call(self, inputs):
-        self._check_inputs_dtype(inputs.dtype)
+        _check_dtype(inputs.dtype)
         table = ops.cast(self.embeddings, self.compute_dtype)
         if self.use_one_hot:
             one_hot = ops.one_hot(
@@ -136,7 +136,7 @@ class OnDeviceEmbedding(keras.layers.Layer):
 
     def compute_output_spec(self, inputs):
         # Symbolic calls skip `call()`: check the dtype here as well.
-        self._check_inputs_dtype(inputs.dtype)
+        _check_dtype(inputs.dtype)
         return keras.KerasTensor(
             self.compute_output_shape(inputs.shape), dtype=self.compute_dtype
         )
@@ -154,11 +154,8 @@ class OnDeviceEmbedding(keras.layers.Layer):
         )
         return config
 
-    def _check_inputs_dtype(self, dtype):
-        dtype = keras.backend.standardize_dtype(dtype)
-        if "int" not in dtype:
-            raise ValueError(
-                "`inputs` to `OnDeviceEmbedding` must be integer token ids. "
-                f"Received: inputs.dtype={dtype}. Cast the ids to an integer "
-                "dtype such as `'int32'`."
-            )
+
+def _check_dtype(dtype):
+    layer_utils.check_integer_dtype(
+        "inputs", dtype, "integer token ids (for `OnDeviceEmbedding`)"
+    )

@@ -318,30 +318,20 @@ class TransformerEncoder(keras.layers.Layer):
         projection_bias_axes = "de" if self.use_bias else None
 
         # Self-attention projections, kernels (hidden, heads, head_dim).
-        self.query_dense = keras.layers.EinsumDense(
-            "abc,cde->abde",
-            output_shape=(None, num_heads, head_dim),
-            bias_axes=projection_bias_axes,
-            name="query_dense",
-            **self._dense_arguments(attention_initializer),
-        )
-        self.query_dense.build(data_shape)
-        self.key_dense = keras.layers.EinsumDense(
-            "abc,cde->abde",
-            output_shape=(None, num_heads, head_dim),
-            bias_axes=projection_bias_axes,
-            name="key_dense",
-            **self._dense_arguments(attention_initializer),
-        )
-        self.key_dense.build(data_shape)
-        self.value_dense = keras.layers.EinsumDense(
-            "abc,cde->abde",
-            output_shape=(None, num_heads, head_dim),
-            bias_axes=projection_bias_axes,
-            name="value_dense",
-            **self._dense_arguments(attention_initializer),
-        )
-        self.value_dense.build(data_shape)
+        def head_projection(name):
+            projection = keras.layers.EinsumDense(
+                "abc,cde->abde",
+                output_shape=(None, num_heads, head_dim),
+                bias_axes=projection_bias_axes,
+                name=name,
+                **self._dense_arguments(attention_initializer),
+            )
+            projection.build(data_shape)
+            return projection
+
+        self.query_dense = head_projection("query_dense")
+        self.key_dense = head_projection("key_dense")
+        self.value_dense = head_projection("value_dense")
         # Merges the heads back: kernel (heads, head_dim, hidden).
         self.attention_output_dense = keras.layers.EinsumDense(
             "abcd,cde->abe",
