@@ -230,27 +230,3 @@ class BertEncoder(Encoder):
         self.output_range = output_range
         self.embedding_width = embedding_width
         self.norm_epsilon = norm_epsilon
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "vocab_size": self.vocab_size,
-                "hidden_size": self.hidden_size,
-                "num_layers": self.num_layers,
-                "num_attention_heads": self.num_attention_heads,
-                "max_sequence_length": self.max_sequence_length,
-                "type_vocab_size": self.type_vocab_size,
-                "inner_dim": self.inner_dim,
-                "inner_activation": keras.activations.serialize(
-                    self.inner_activation
-                ),
-                "output_dropout": self.output_dropout,
-                "attention_dropout": self.attention_dropout,
-                "initializer": keras.initializers.serialize(self.initializer),
-                "output_range": self.output_range,
-                "embedding_width": self.embedding_width,
-                "norm_epsilon": self.norm_epsilon,
-            }
-        )
-        return config

@@ -14,6 +14,8 @@
 
 """The base class of the BERT-family functional encoders."""
 
+import inspect
+
 import keras
 
 from keras_nlp.encoders import encoder_utils
@@ -46,11 +48,24 @@ class Encoder(keras.Model):
         return self.embedding_stack.word_embeddings.embeddings
 
     def get_config(self):
-        return {
+        # The constructor arguments, each stored as a same-named attribute;
+        # `keras.Model.get_config` (the graph) is deliberately not used.
+        config = {
             "name": self.name,
             "trainable": self.trainable,
             "dtype": keras.dtype_policies.serialize(self.dtype_policy),
         }
+        parameters = inspect.signature(self.__class__.__init__).parameters
+        for name, parameter in parameters.items():
+            if name == "self" or parameter.kind is parameter.VAR_KEYWORD:
+                continue
+            value = getattr(self, name)
+            if name == "initializer":
+                value = keras.initializers.serialize(value)
+            elif name.endswith("activation"):
+                value = keras.activations.serialize(value)
+            config[name] = value
+        return config
 
     @classmethod
     def from_config(cls, config):
