@@ -18,6 +18,8 @@ import keras
 import tensorflow as tf
 import tensorflow_text as tf_text
 
+from keras_nlp.tokenizers.tokenizer import run_cached_function
+
 TRUNCATION_MODES = ("round_robin", "waterfall")
 
 
@@ -224,11 +226,9 @@ class BertPacker(keras.layers.Layer):
             self.pad_token_id,
             self.truncate,
         )
-        function = self._eager_functions.get(key)
-        if function is None:
-            function = tf.function(self._pack, reduce_retracing=True)
-            self._eager_functions[key] = function
-        return function(segments)
+        return run_cached_function(
+            self._eager_functions, key, self._pack, segments
+        )
 
     def _pack(self, segments):
         """Packs `[batch, None]` int32 ragged segments into dense inputs."""

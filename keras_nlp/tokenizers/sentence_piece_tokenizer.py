@@ -21,13 +21,10 @@ import unicodedata
 
 import keras
 import tensorflow as tf
+import tensorflow_text as tf_text
 
 from keras_nlp.tokenizers.tokenizer import Tokenizer
-
-try:
-    import tensorflow_text as tf_text
-except ImportError:
-    tf_text = None
+from keras_nlp.tokenizers.tokenizer import check_case_settings
 
 # Python's whitespace (`str.isspace`), which ALBERT's preprocessing collapses
 # with `" ".join(text.split())` (RE2 syntax on UTF-8 text).
@@ -136,21 +133,8 @@ class SentencePieceTokenizer(Tokenizer):
     preset_settings = ("lowercase", "strip_accents")
 
     def __init__(self, proto, lowercase=False, strip_accents=False, **kwargs):
-        if tf_text is None:
-            raise ImportError(
-                "SentencePieceTokenizer requires tensorflow-text. Install it "
-                "with: pip install tensorflow-text"
-            )
         super().__init__(**kwargs)
-        if not isinstance(lowercase, bool):
-            raise ValueError(
-                f"`lowercase` must be a bool. Received: lowercase={lowercase!r}"
-            )
-        if strip_accents is not None and not isinstance(strip_accents, bool):
-            raise ValueError(
-                "`strip_accents` must be a bool or None (strip when "
-                f"`lowercase`). Received: strip_accents={strip_accents!r}"
-            )
+        check_case_settings(lowercase, strip_accents)
         self.lowercase = lowercase
         self.strip_accents = strip_accents
         self._set_vocabulary(proto)

@@ -334,11 +334,7 @@ class Tokenizer(keras.layers.Layer):
         # One function per rank: a function generalized to an unknown rank
         # would lose the static ranks the ops rely on.
         key = (name, inputs.shape.rank, isinstance(inputs, tf.RaggedTensor))
-        function = self._eager_functions.get(key)
-        if function is None:
-            function = tf.function(method, reduce_retracing=True)
-            self._eager_functions[key] = function
-        return function(inputs)
+        return run_cached_function(self._eager_functions, key, method, inputs)
 
     def _tokenize_any_rank(self, inputs):
         if isinstance(inputs, tf.RaggedTensor):
@@ -496,6 +492,32 @@ def _read_config_json(preset):
                 f"({error}). Received: preset={preset!r}. Fix or "
                 "remove the file."
             ) from None
+
+
+def run_cached_function(functions, key, method, inputs):
+    """`method(inputs)` in the `tf.function` cached as `functions[key]`.
+
+    Eager callers run their many small string and ragged ops as one graph;
+    `key` must hold everything the traced function depends on.
+    """
+    function = functions.get(key)
+    if function is None:
+        function = tf.function(method, reduce_retracing=True)
+        functions[key] = function
+    return function(inputs)
+
+
+def check_case_settings(lowercase, strip_accents):
+    """Validates `lowercase` (a bool) and `strip_accents` (a bool or None)."""
+    if not isinstance(lowercase, bool):
+        raise ValueError(
+            f"`lowercase` must be a bool. Received: lowercase={lowercase!r}"
+        )
+    if strip_accents is not None and not isinstance(strip_accents, bool):
+        raise ValueError(
+            "`strip_accents` must be a bool or None (strip when "
+            f"`lowercase`). Received: strip_accents={strip_accents!r}"
+        )
 
 
 def _with_static_batch_size(outputs, batch_size):

@@ -18,13 +18,10 @@ import os
 
 import keras
 import tensorflow as tf
+import tensorflow_text as tf_text
 
 from keras_nlp.tokenizers.tokenizer import Tokenizer
-
-try:
-    import tensorflow_text as tf_text
-except ImportError:
-    tf_text = None
+from keras_nlp.tokenizers.tokenizer import check_case_settings
 
 # Every regular expression below is RE2 syntax on UTF-8 text.
 
@@ -160,11 +157,6 @@ class WordPieceTokenizer(Tokenizer):
         max_chars_per_token=100,
         **kwargs,
     ):
-        if tf_text is None:
-            raise ImportError(
-                "WordPieceTokenizer requires tensorflow-text. Install it "
-                "with: pip install tensorflow-text"
-            )
         super().__init__(**kwargs)
         check_bert_settings(lowercase, strip_accents, split_on_cjk)
         for name, value in (
@@ -334,18 +326,11 @@ def bert_pre_tokenize(inputs, lowercase, strip_accents, split_on_cjk):
 
 def check_bert_settings(lowercase, strip_accents, split_on_cjk):
     """Validates the basic-tokenization arguments."""
-    for name, value in (
-        ("lowercase", lowercase),
-        ("split_on_cjk", split_on_cjk),
-    ):
-        if not isinstance(value, bool):
-            raise ValueError(
-                f"`{name}` must be a bool. Received: {name}={value!r}"
-            )
-    if strip_accents is not None and not isinstance(strip_accents, bool):
+    check_case_settings(lowercase, strip_accents)
+    if not isinstance(split_on_cjk, bool):
         raise ValueError(
-            "`strip_accents` must be a bool or None (strip when "
-            f"`lowercase`). Received: strip_accents={strip_accents!r}"
+            "`split_on_cjk` must be a bool. "
+            f"Received: split_on_cjk={split_on_cjk!r}"
         )
 
 
