@@ -347,8 +347,7 @@ def read_config(path):
     config_path = os.path.join(path, "config.json")
     if not os.path.isfile(config_path):
         return {}
-    config = _read_json(config_path)
-    return config
+    return _read_json(config_path)
 
 
 def config_from_source(source, family, config_path):

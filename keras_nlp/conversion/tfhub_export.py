@@ -293,7 +293,6 @@ def _encoder_function(encoder, pairs, seed_pairs):
         name: tf.TensorSpec([None, None], tf.int32, name=name)
         for name in INPUT_NAMES
     }
-    call.get_concrete_function(specs)
     for training in (False, True):
         call.get_concrete_function(specs, training=training)
     return call

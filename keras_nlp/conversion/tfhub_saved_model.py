@@ -91,25 +91,29 @@ _PROBE_RTOL = 2e-4
 _REMOTE_PREFIXES = ("http://", "https://", "gs://")
 _FILE_SCHEME = "file://"
 _BERT_LAYER = re.compile(r"^transformer/layer_(\d+)/")
-_BLOCK_LAYERS = (
-    # (TF Hub name inside a block, TransformerEncoder attribute, weights).
-    ("self_attention/query", "query_dense", ("kernel", "bias")),
-    ("self_attention/key", "key_dense", ("kernel", "bias")),
-    ("self_attention/value", "value_dense", ("kernel", "bias")),
-    (
-        "self_attention/attention_output",
-        "attention_output_dense",
-        ("kernel", "bias"),
-    ),
-    (
-        "self_attention_layer_norm",
-        "self_attention_layer_norm",
-        ("gamma", "beta"),
-    ),
-    ("intermediate", "intermediate_dense", ("kernel", "bias")),
-    ("output", "output_dense", ("kernel", "bias")),
-    ("output_layer_norm", "output_layer_norm", ("gamma", "beta")),
-)
+# Roles outside the Transformer blocks (see encoder_mapping) -> TF Hub names.
+_COMMON_NAMES = {
+    "embeddings/word": "word_embeddings/embeddings",
+    "embeddings/position": "position_embedding/embeddings",
+    "embeddings/type": "type_embeddings/embeddings",
+    "embeddings/norm/gamma": "embeddings/layer_norm/gamma",
+    "embeddings/norm/beta": "embeddings/layer_norm/beta",
+    "embeddings/projection/kernel": "embedding_projection/kernel",
+    "embeddings/projection/bias": "embedding_projection/bias",
+    "pooler/kernel": "pooler_transform/kernel",
+    "pooler/bias": "pooler_transform/bias",
+}
+# Block roles (see `encoder_mapping.BLOCK_ROLES`) -> TF Hub names in a block.
+_BLOCK_NAMES = {
+    "query": "self_attention/query",
+    "key": "self_attention/key",
+    "value": "self_attention/value",
+    "attention_output": "self_attention/attention_output",
+    "attention_norm": "self_attention_layer_norm",
+    "intermediate": "intermediate",
+    "output": "output",
+    "output_norm": "output_layer_norm",
+}
 
 
 def load_tfhub_encoder(handle, cls=None, config_overrides=None, verify=True):
@@ -197,10 +201,7 @@ def load_tfhub_weights(encoder, handle, verify=True):
             "`encoder` must be a keras_nlp `BertEncoder` or `AlbertEncoder`."
             f" Received: encoder of type {type(encoder).__name__}."
         )
-    path = resolve_tfhub_handle(handle)
-    loaded = _load_saved_model(path)
-    variables = _named_variables(loaded)
-    family = _encoder_family(variables, path)
+    path, loaded, variables, family = _open_encoder(handle)
     expected = "albert" if isinstance(encoder, AlbertEncoder) else "bert"
     if family != expected:
         cls = AlbertEncoder if family == "albert" else BertEncoder
@@ -245,12 +246,10 @@ def load_tfhub_tokenizer(handle, lowercase=None):
         )
     path = resolve_tfhub_handle(handle)
     loaded = _load_saved_model(path)
-    do_lower_case = _do_lower_case(loaded)
-    vocab_file = getattr(loaded, "vocab_file", None)
-    sp_model_file = getattr(loaded, "sp_model_file", None)
-    if vocab_file is not None:
-        if lowercase is None:
-            lowercase = do_lower_case
+    vocabulary_file, settings = _tokenizer_files(loaded)
+    if lowercase is None:
+        lowercase = settings.get("lowercase")
+    if getattr(loaded, "vocab_file", None) is not None:
         if lowercase is None:
             raise ValueError(
                 f"The SavedModel at {path!r} has a `vocab_file` but no "
@@ -259,12 +258,10 @@ def load_tfhub_tokenizer(handle, lowercase=None):
                 " Pass `lowercase=True` for an uncased model, `False` for a "
                 "cased one."
             )
-        return WordPieceTokenizer(_asset_path(vocab_file), lowercase=lowercase)
-    if sp_model_file is not None:
-        if lowercase is None:
-            lowercase = True if do_lower_case is None else do_lower_case
+        return WordPieceTokenizer(vocabulary_file, lowercase=lowercase)
+    if vocabulary_file is not None:
         return SentencePieceTokenizer(
-            _asset_path(sp_model_file),
+            vocabulary_file,
             lowercase=lowercase,
             strip_accents=lowercase,
         )
@@ -361,51 +358,20 @@ def tfhub_variable_names(encoder):
     Returns:
         A list of `(tfhub_name, keras_variable)` pairs, one per weight.
     """
-    layer_names = {layer.name for layer in encoder.layers}
-    pairs = [
-        (
-            "word_embeddings/embeddings",
-            encoder.get_layer("word_embeddings").embeddings,
-        ),
-        (
-            "position_embedding/embeddings",
-            encoder.get_layer("position_embedding").position_embeddings,
-        ),
-        (
-            "type_embeddings/embeddings",
-            encoder.get_layer("type_embeddings").embeddings,
-        ),
+    return [
+        (_tfhub_name(role), variable)
+        for role, variable, _ in encoder_mapping.encoder_slots(encoder)
     ]
-    layer_norm = encoder.get_layer("embeddings_layer_norm")
-    pairs.append(("embeddings/layer_norm/gamma", layer_norm.gamma))
-    pairs.append(("embeddings/layer_norm/beta", layer_norm.beta))
-    if "embedding_projection" in layer_names:
-        projection = encoder.get_layer("embedding_projection")
-        pairs.append(("embedding_projection/kernel", projection.kernel))
-        pairs.append(("embedding_projection/bias", projection.bias))
-    if isinstance(encoder, AlbertEncoder):
-        blocks = [("transformer", encoder.get_layer("transformer_layer"))]
-    else:
-        blocks = [
-            (f"transformer/layer_{index}", encoder.get_layer(name))
-            for index, name in enumerate(
-                f"transformer_layer_{i}" for i in range(encoder.num_layers)
-            )
-        ]
-    for prefix, block in blocks:
-        for hub_name, attribute, weight_names in _BLOCK_LAYERS:
-            sublayer = getattr(block, attribute)
-            for weight_name in weight_names:
-                pairs.append(
-                    (
-                        f"{prefix}/{hub_name}/{weight_name}",
-                        getattr(sublayer, weight_name),
-                    )
-                )
-    pooler = encoder.get_layer("pooler_transform")
-    pairs.append(("pooler_transform/kernel", pooler.kernel))
-    pairs.append(("pooler_transform/bias", pooler.bias))
-    return pairs
+
+
+def _tfhub_name(role):
+    """The TF Hub variable name of an `encoder_mapping` role."""
+    head, _, rest = role.partition("/")
+    if head == "layer" or head.startswith("layer_"):
+        block, _, variable = rest.rpartition("/")
+        prefix = "transformer" if head == "layer" else f"transformer/{head}"
+        return f"{prefix}/{_BLOCK_NAMES[block]}/{variable}"
+    return _COMMON_NAMES[role]
 
 
 def _read_tfhub(handle, cls, config_overrides, verify, with_mlm_head=False):
@@ -419,10 +385,7 @@ def _read_tfhub(handle, cls, config_overrides, verify, with_mlm_head=False):
             "`config_overrides` must be a dict of encoder arguments or None. "
             f"Received: config_overrides={config_overrides!r}"
         )
-    path = resolve_tfhub_handle(handle)
-    loaded = _load_saved_model(path)
-    variables = _named_variables(loaded)
-    family = _encoder_family(variables, path)
+    path, loaded, variables, family = _open_encoder(handle)
     encoder_class = AlbertEncoder if family == "albert" else BertEncoder
     if cls is not None and cls is not Encoder:
         name = getattr(cls, "__name__", repr(cls))
@@ -576,9 +539,16 @@ def _load_weights(encoder, loaded, variables, path, verify, masked_lm=None):
     previous = [np.array(weight.numpy()) for weight in targets]
     plan.assign()
     try:
-        _check_outputs(loaded, encoder, path)
+        inputs = _probe_inputs(
+            encoder.vocab_size,
+            encoder.type_vocab_size,
+            encoder.max_sequence_length,
+        )
+        outputs = _check_outputs(loaded, encoder, inputs, path)
         if masked_lm is not None:
-            _check_masked_lm(loaded, encoder, masked_lm, path)
+            _check_masked_lm(
+                loaded, masked_lm, inputs, outputs["sequence_output"], path
+            )
     except ValueError:
         for weight, value in zip(targets, previous):
             weight.assign(value)
@@ -586,11 +556,11 @@ def _load_weights(encoder, loaded, variables, path, verify, masked_lm=None):
     return plan
 
 
-def _check_outputs(loaded, encoder, path):
-    """Raises `ValueError` unless `encoder` reproduces the SavedModel."""
-    inputs = _probe_inputs(
-        encoder.vocab_size, encoder.type_vocab_size, encoder.max_sequence_length
-    )
+def _check_outputs(loaded, encoder, inputs, path):
+    """Raises `ValueError` unless `encoder` reproduces the SavedModel.
+
+    Returns the encoder's outputs on `inputs`.
+    """
     expected = _call_saved_model(loaded, inputs, path)
     actual = encoder(inputs, training=False)
     for key in ("sequence_output", "pooled_output"):
@@ -608,9 +578,7 @@ def _check_outputs(loaded, encoder, path):
             )
         if not np.allclose(got, want, atol=_PROBE_ATOL, rtol=_PROBE_RTOL):
             difference = float(np.max(np.abs(got - want)))
-            activation = getattr(
-                encoder.inner_activation, "__name__", encoder.inner_activation
-            )
+            activation = _activation_name(encoder.inner_activation)
             raise ValueError(
                 f"The weights of the SavedModel at {path!r} were mapped "
                 f"completely, but the {type(encoder).__name__} does not "
@@ -625,9 +593,10 @@ def _check_outputs(loaded, encoder, path):
                 '"keras_nlp>gelu_approximate"), or `verify=False` to skip '
                 "the check. Nothing was loaded."
             )
+    return actual
 
 
-def _check_masked_lm(loaded, encoder, masked_lm, path):
+def _check_masked_lm(loaded, masked_lm, inputs, sequence_output, path):
     """Compares the head with the SavedModel's `mlm` function, if it has one.
 
     TF Hub BERT exports with a masked LM head expose it as `loaded.mlm`,
@@ -637,9 +606,6 @@ def _check_masked_lm(loaded, encoder, masked_lm, path):
     mlm = getattr(loaded, "mlm", None)
     if not callable(mlm):
         return
-    inputs = _probe_inputs(
-        encoder.vocab_size, encoder.type_vocab_size, encoder.max_sequence_length
-    )
     length = inputs["input_word_ids"].shape[1]
     positions = np.stack([np.arange(length)[::-1], np.arange(length)])
     positions = positions[:, : min(3, length)].astype("int32")
@@ -655,7 +621,6 @@ def _check_masked_lm(loaded, encoder, masked_lm, path):
             "is not a TF Hub masked LM. Pass `verify=False` to load the "
             "head unverified."
         ) from None
-    sequence_output = encoder(inputs, training=False)["sequence_output"]
     actual = masked_lm(sequence_output, masked_positions=positions)
     want = np.asarray(expected, dtype="float64")
     got = np.asarray(actual, dtype="float64")
@@ -862,6 +827,14 @@ def _encoder_family(variables, path):
         f"{_some_names(variables)}. Pass the encoder SavedModel (not the "
         f"preprocessing one).{hint}"
     )
+
+
+def _open_encoder(handle):
+    """Resolves and loads `handle`: `(path, loaded, variables, family)`."""
+    path = resolve_tfhub_handle(handle)
+    loaded = _load_saved_model(path)
+    variables = _named_variables(loaded)
+    return path, loaded, variables, _encoder_family(variables, path)
 
 
 def _load_saved_model(path):

@@ -14,9 +14,10 @@
 
 """The vocabulary and text normalization a checkpoint was trained with."""
 
-import json
 import os
 import re
+
+from keras_nlp.encoders import preset_utils
 
 # Source vocabulary file name -> its name in a keras_nlp preset.
 VOCABULARY_FILES = (
@@ -157,12 +158,5 @@ def _casing_from_name(path):
 def _read_json(path):
     if not os.path.isfile(path):
         return {}
-    with open(path, encoding="utf-8") as file:
-        try:
-            data = json.load(file)
-        except json.JSONDecodeError as error:
-            raise ValueError(
-                f"{path!r} is not valid JSON ({error}). Fix or remove the "
-                "file."
-            ) from None
+    data = preset_utils.read_json(path, fix="Fix or remove the file.")
     return data if isinstance(data, dict) else {}
