@@ -49,6 +49,7 @@ import warnings
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import numpy as np  # noqa: E402
 from absl import app  # noqa: E402
 from absl import flags  # noqa: E402
 
@@ -126,7 +127,7 @@ def median_seconds(run, repeats):
 def packed_rows(outputs):
     """Rows of (word ids, mask, type ids) tuples of a packed batch."""
     columns = [
-        outputs[key].numpy().tolist()
+        np.asarray(outputs[key]).tolist()
         for key in ("input_word_ids", "input_mask", "input_type_ids")
     ]
     return list(zip(*columns))
@@ -134,7 +135,6 @@ def packed_rows(outputs):
 
 def main(_):
     import keras  # noqa: F401 (keras before tensorflow-text)
-    import numpy as np
     import tensorflow as tf
     import tensorflow_text as tf_text
 
@@ -287,19 +287,7 @@ def main(_):
         seconds = median_seconds(hugging_face, FLAGS.repeats)
         hf_packed = []
         for batch in string_batches:
-            outputs = hf_pack(batch)
-            hf_packed += list(
-                zip(
-                    *[
-                        outputs[key].tolist()
-                        for key in (
-                            "input_word_ids",
-                            "input_mask",
-                            "input_type_ids",
-                        )
-                    ]
-                )
-            )
+            hf_packed += packed_rows(hf_pack(batch))
         rows.append(
             (
                 "HF BertWordPieceTokenizer + its truncation/padding",

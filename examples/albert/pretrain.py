@@ -105,10 +105,8 @@ def train_sentence_piece(documents, vocab_size, path):
 
 def make_tokenizer(documents, output_dir):
     """The preset's tokenizer, --spm_model's, or one trained on the text."""
-    if FLAGS.preset:
+    if FLAGS.preset or FLAGS.spm_model:
         return presets.load_tokenizer(FLAGS.preset, FLAGS.spm_model)
-    if FLAGS.spm_model:
-        return presets.load_tokenizer(None, FLAGS.spm_model)
     path = os.path.join(output_dir, "spm.model")
     if not os.path.isfile(path):  # Else: a resumed run reuses it.
         print(

@@ -68,12 +68,10 @@ flags.DEFINE_bool(
 
 def make_tokenizer(documents, output_dir):
     """The preset's tokenizer, --vocab_file's, or one learned from text."""
-    if FLAGS.preset:
+    if FLAGS.preset or FLAGS.vocab_file:
         return presets.load_tokenizer(
             FLAGS.preset, FLAGS.vocab_file, FLAGS.lowercase
         )
-    if FLAGS.vocab_file:
-        return presets.load_tokenizer(None, FLAGS.vocab_file, FLAGS.lowercase)
     path = os.path.join(output_dir, "vocab.txt")
     if not os.path.isfile(path):  # Else: a resumed run reuses it.
         print(f"Learning a {FLAGS.vocab_size}-token WordPiece vocabulary.")

@@ -18,31 +18,13 @@ import json
 import os
 
 import keras_nlp
-
-# Where a vocabulary may sit inside a preset, a Hugging Face model
-# directory, a TF Hub SavedModel or an original checkpoint directory.
-VOCABULARY_FILES = (
-    "vocab.txt",
-    "spm.model",
-    "assets/vocab.txt",
-    "assets/spm.model",
-    "30k-clean.model",
-    "assets/30k-clean.model",
-    "spiece.model",
-)
+from keras_nlp.encoders.preset_utils import read_preset_config
 
 
 def preset_class_name(preset):
     """The `class_name` of a keras_nlp preset's `config.json`, or None."""
-    path = os.path.join(preset, "config.json")
-    if not os.path.isfile(path):
-        return None
-    with open(path, encoding="utf-8") as file:
-        try:
-            config = json.load(file)
-        except json.JSONDecodeError:
-            return None
-    return config.get("class_name") if isinstance(config, dict) else None
+    config = read_preset_config(preset)
+    return config["class_name"] if config else None
 
 
 def load_encoder(preset, dtype=None):
@@ -61,25 +43,29 @@ def load_encoder(preset, dtype=None):
 def load_tokenizer(preset, vocab_file=None, lowercase=None):
     """Returns the tokenizer for `preset` (or for `vocab_file`, if set).
 
-    A keras_nlp preset holding its vocabulary gives the tokenizer it was
-    saved with (settings included). Otherwise the vocabulary file is looked
-    for in the usual places of the other checkpoint formats; a WordPiece
-    vocabulary is lower-cased unless `lowercase=False` or the directory's
-    Hugging Face `tokenizer_config.json` says `"do_lower_case": false`.
+    Without `vocab_file`, `BertPreprocessor.from_preset` gives the tokenizer
+    of a keras_nlp preset (with its saved settings) or of a checkpoint
+    directory (with the normalization it was trained with); `lowercase`,
+    if set, overrides the latter for a WordPiece vocabulary. A
+    `vocab_file` WordPiece vocabulary is lower-cased unless
+    `lowercase=False` or the preset's Hugging Face `tokenizer_config.json`
+    says `"do_lower_case": false`.
     """
     if vocab_file is None:
-        if preset_class_name(preset) and _find_vocabulary(preset, 2):
-            preprocessor = keras_nlp.tokenizers.BertPreprocessor.from_preset(
-                preset
+        tokenizer = keras_nlp.tokenizers.BertPreprocessor.from_preset(
+            preset
+        ).tokenizer
+        if (
+            lowercase is None
+            or preset_class_name(preset)
+            or not isinstance(
+                tokenizer, keras_nlp.tokenizers.WordPieceTokenizer
             )
-            return preprocessor.tokenizer
-        vocab_file = _find_vocabulary(preset, len(VOCABULARY_FILES))
-        if vocab_file is None:
-            raise ValueError(
-                f"No vocabulary found for the preset {preset!r}. Expected "
-                f"one of {list(VOCABULARY_FILES)} in it. Pass the "
-                "vocabulary with --vocab_file."
-            )
+        ):
+            return tokenizer
+        return keras_nlp.tokenizers.WordPieceTokenizer.from_preset(
+            preset, lowercase=lowercase
+        )
     if not os.path.isfile(vocab_file):
         raise ValueError(
             f"`--vocab_file` must be an existing file. Received: "
@@ -105,16 +91,6 @@ def check_vocabulary(tokenizer, encoder, preset):
             "(encoder). Pass the vocabulary the encoder was trained with "
             "(--vocab_file)."
         )
-
-
-def _find_vocabulary(preset, num_candidates):
-    if not os.path.isdir(preset):
-        return None
-    for name in VOCABULARY_FILES[:num_candidates]:
-        path = os.path.join(preset, name)
-        if os.path.isfile(path):
-            return path
-    return None
 
 
 def _hugging_face_lowercase(preset):

@@ -664,14 +664,7 @@ def save_preset(encoder, tokenizer, path):
     """Writes `encoder` and `tokenizer`'s vocabulary as a preset at `path`."""
     if os.path.isdir(path):
         shutil.rmtree(path)
-    if hasattr(tokenizer, "save_to_preset"):
-        encoder.save_to_preset(path, tokenizer=tokenizer)
-    else:
-        # Tokenizers without `save_to_preset`: the vocabulary file (the
-        # tokenizer's Keras asset) beside the encoder preset is enough for
-        # `BertPreprocessor.from_preset` with default settings.
-        encoder.save_to_preset(path)
-        tokenizer.save_assets(path)
+    encoder.save_to_preset(path, tokenizer=tokenizer)
 
 
 def run(flag_values, make_tokenizer, make_encoder, pair_task="next_sentence"):
