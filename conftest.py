@@ -23,6 +23,33 @@ import keras  # noqa: E402
 import pytest  # noqa: E402
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--run_large",
+        action="store_true",
+        default=False,
+        help="Also run the tests marked `large` (subprocesses, XLA, "
+        "multi-process); `bash shell/test.sh` and CI always do.",
+    )
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "large: a slow test (subprocess, XLA compilation, several "
+        "processes); skipped unless `--run_large` is passed.",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--run_large"):
+        return
+    skip = pytest.mark.skip(reason="large test: pass --run_large to run it")
+    for item in items:
+        if "large" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def reset_keras_state():
     """Gives every test the same seed and the default dtype policy."""

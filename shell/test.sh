@@ -9,4 +9,4 @@ python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet -r requirements.txt
 "$venv/bin/python" -m pip install --quiet --no-deps -e .
 PATH="$(pwd)/$venv/bin:$PATH" bash shell/lint.sh
-"$venv/bin/python" -m pytest -n 2 "$@"
+"$venv/bin/python" -m pytest -n 2 --run_large "$@"
