@@ -14,10 +14,12 @@
 
 """Tests of tools/checkpoint_conversion/convert_checkpoint.py.
 
-One test runs the script in a subprocess, as users run it; the others call
-its `run()` in-process on small checkpoints the tests write. A stand-in for
-`transformers` (built on the independent NumPy BERT) exercises the
-comparison with a runnable source, since `transformers` is not installed.
+The command line runs in subprocesses, as users run it; the other tests
+call its `run()`. The comparison with a Hugging Face source runs the
+reference in a subprocess: here a stand-in `transformers` and `torch`
+(written into a temporary directory, computing the independent NumPy BERT),
+since `transformers` is not installed. The real fixtures of
+`tests/fixtures/` (made by the upstream tools) go through the script too.
 """
 
 import contextlib
@@ -29,21 +31,21 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import types
 from unittest import mock
 
 import numpy as np
+import pytest
 
-from keras_nlp.conversion import testing_checkpoints as checkpoints
 from keras_nlp.encoders.albert_encoder import AlbertEncoder
 from keras_nlp.encoders.bert_encoder import BertEncoder
-from keras_nlp.testing import numpy_bert
+from keras_nlp.testing import checkpoints
 from keras_nlp.testing.test_case import TestCase
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(
     REPO_ROOT, "tools", "checkpoint_conversion", "convert_checkpoint.py"
 )
+FIXTURES = os.path.join(REPO_ROOT, "tests", "fixtures")
 
 
 def _import_script():
@@ -54,6 +56,14 @@ def _import_script():
 
 
 convert_checkpoint = _import_script()
+
+# Stand-ins for `torch` and `transformers`, importable by the reference
+# subprocess only. The model computes `keras_nlp.testing.numpy_bert` (loaded
+# by file path, without importing keras_nlp) from the safetensors weights.
+_FAKE_TORCH = """
+import contextlib
+
+import numpy as np
 
 
 class _Tensor:
@@ -67,45 +77,66 @@ class _Tensor:
         return self.value
 
 
-def _fake_transformers(arrays, offset=0.0):
-    """Modules standing in for `torch` and `transformers`.
+def tensor(value):
+    return _Tensor(value)
 
-    `AutoModel.from_pretrained` returns a model computing the NumPy reference
-    BERT from the Hugging Face `arrays` (plus `offset`).
-    """
-    calls = []
 
-    class Model:
-        def eval(self):
-            return self
+no_grad = contextlib.nullcontext
+"""
+_FAKE_TRANSFORMERS = """
+import importlib.util
+import json
+import os
+import types
 
-        def __call__(self, input_ids, attention_mask, token_type_ids):
-            config = checkpoints.TINY_BERT
-            outputs = numpy_bert.bert_forward(
-                checkpoints.reference_from_huggingface(
-                    arrays, "bert", config["num_layers"]
-                ),
-                input_ids.numpy(),
-                attention_mask.numpy(),
-                token_type_ids.numpy(),
-                num_heads=config["num_attention_heads"],
-            )
-            return types.SimpleNamespace(
-                last_hidden_state=_Tensor(outputs["sequence_output"] + offset),
-                pooler_output=_Tensor(outputs["pooled_output"]),
-            )
+from safetensors.numpy import load_file
 
-    def from_pretrained(path, **kwargs):
-        calls.append((path, kwargs))
-        return Model()
+import torch
 
-    torch = types.SimpleNamespace(
-        tensor=_Tensor, no_grad=contextlib.nullcontext
+TESTING = {testing!r}
+
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(
+        name, os.path.join(TESTING, name + ".py")
     )
-    transformers = types.SimpleNamespace(
-        AutoModel=types.SimpleNamespace(from_pretrained=from_pretrained)
-    )
-    return {"torch": torch, "transformers": transformers}, calls
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class _Model:
+    def __init__(self, path):
+        self.arrays = load_file(os.path.join(path, "model.safetensors"))
+        with open(os.path.join(path, "config.json")) as file:
+            self.config = json.load(file)
+
+    def eval(self):
+        return self
+
+    def __call__(self, input_ids, attention_mask, token_type_ids, **kwargs):
+        outputs = _load("numpy_bert").bert_forward(
+            _load("checkpoints").reference_from_huggingface(
+                self.arrays, "bert", self.config["num_hidden_layers"]
+            ),
+            input_ids.numpy(),
+            attention_mask.numpy(),
+            token_type_ids.numpy(),
+            num_heads=self.config["num_attention_heads"],
+        )
+        offset = float(os.environ.get("FAKE_OFFSET", "0"))
+        return types.SimpleNamespace(
+            last_hidden_state=torch.tensor(outputs["sequence_output"] + offset),
+            pooler_output=torch.tensor(outputs["pooled_output"]),
+        )
+
+
+class AutoModel:
+    @staticmethod
+    def from_pretrained(path, use_safetensors):
+        assert use_safetensors
+        return _Model(path)
+"""
 
 
 def _run(*args, **kwargs):
@@ -113,6 +144,16 @@ def _run(*args, **kwargs):
     with contextlib.redirect_stdout(output):
         convert_checkpoint.run(*args, **kwargs)
     return output.getvalue()
+
+
+def _command_line(*flags):
+    return subprocess.run(
+        [sys.executable, SCRIPT, *flags],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 class ConvertCheckpointTest(TestCase):
@@ -144,71 +185,74 @@ class ConvertCheckpointTest(TestCase):
             albert,
             checkpoints.original_arrays("albert", albert),
         )
+        cls.fake = os.path.join(cls.root, "fake_modules")
+        os.makedirs(os.path.join(cls.fake, "transformers"))
+        os.makedirs(os.path.join(cls.fake, "torch"))
+        testing = os.path.join(REPO_ROOT, "keras_nlp", "testing")
+        for name, source in (
+            ("torch", _FAKE_TORCH),
+            ("transformers", _FAKE_TRANSFORMERS.format(testing=testing)),
+        ):
+            with open(os.path.join(cls.fake, name, "__init__.py"), "w") as f:
+                f.write(source)
 
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.root, ignore_errors=True)
         super().tearDownClass()
 
+    @pytest.mark.large
     def test_command_line(self):
         output_dir = os.path.join(self.get_temp_dir(), "preset")
-        result = subprocess.run(
-            [
-                sys.executable,
-                SCRIPT,
-                f"--source={self.bert_dir}",
-                f"--output_dir={output_dir}",
-            ],
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=240,
+        result = _command_line(
+            f"--source={self.bert_dir}", f"--output_dir={output_dir}"
         )
         self.assertEqual(result.returncode, 0, msg=result.stderr)
-        self.assertIn("Format: bert_checkpoint", result.stdout)
-        self.assertIn(
-            "Loaded 39 source variables into 39 weights", result.stdout
-        )
+        self.assertIn("Format: tf1_checkpoint", result.stdout)
+        self.assertIn("Loaded 39 arrays into BertEncoder", result.stdout)
         self.assertIn("46  optimizer slot", result.stdout)
         self.assertIn("1  training step counter", result.stdout)
         self.assertIn("7  pretraining head not requested", result.stdout)
-        self.assertIn("Skipping the comparison", result.stdout)
+        self.assertIn("No comparison: the source holds no code", result.stdout)
         encoder = BertEncoder.from_preset(output_dir)
         self.assertEqual(encoder.num_layers, 2)
 
-        # A second run refuses the now non-empty directory.
-        result = subprocess.run(
-            [
-                sys.executable,
-                SCRIPT,
-                f"--source={self.bert_dir}",
-                f"--output_dir={output_dir}",
-            ],
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=240,
-        )
-        self.assertEqual(result.returncode, 1)
-        self.assertIn("--output_dir is not empty", result.stderr)
-        self.assertIn("--overwrite", result.stderr)
+        # Errors: one `Error:` line on stderr, no traceback, status 2.
+        corrupted = os.path.join(self.get_temp_dir(), "corrupted")
+        shutil.copytree(self.bert_dir, corrupted)
+        with open(os.path.join(corrupted, "bert_model.ckpt.index"), "wb") as f:
+            f.write(b"truncated")
+        for source, output, message in (
+            (self.bert_dir, output_dir, "`output_dir` is not empty"),
+            (corrupted, output_dir + "_new", "Cannot read the TF checkpoint"),
+        ):
+            result = _command_line(
+                f"--source={source}", f"--output_dir={output}"
+            )
+            self.assertEqual(result.returncode, 2, msg=result.stderr)
+            # TensorFlow's own log lines aside, one line: the error.
+            errors = [
+                line
+                for line in result.stderr.splitlines()
+                if line.startswith("Error: ")
+            ]
+            self.assertLen(errors, 1, msg=result.stderr)
+            self.assertIn(message, errors[0])
+            self.assertNotIn("Traceback", result.stderr)
 
-    def test_overwrite(self):
+    def test_overwrite_replaces_the_whole_directory(self):
         output_dir = os.path.join(self.get_temp_dir(), "preset")
-        os.makedirs(output_dir)
-        with open(os.path.join(output_dir, "old.txt"), "w") as file:
-            file.write("x")
-        with mock.patch.object(
-            convert_checkpoint.keras_nlp.conversion, "load_checkpoint"
-        ) as load, self.assertRaisesRegex(
-            ValueError, r"not empty.*\['old\.txt'\].*--overwrite"
+        _run(self.bert_dir, output_dir)
+        self.assertIn("vocab.txt", os.listdir(output_dir))
+        with self.assertRaisesRegex(
+            ValueError, r"not empty.*\['config\.json'.*overwrite=True"
         ):
             _run(self.albert_dir, output_dir)
-        load.assert_not_called()
         printed = _run(
             self.albert_dir, output_dir, with_mlm_head=True, overwrite=True
         )
         self.assertIn("Model: AlbertEncoder", printed)
+        # No stale `vocab.txt` beside the new `spm.model`.
         self.assertEqual(
             sorted(os.listdir(output_dir)),
             [
@@ -221,28 +265,35 @@ class ConvertCheckpointTest(TestCase):
         self.assertIsInstance(
             AlbertEncoder.from_preset(output_dir), AlbertEncoder
         )
+        self.assertEqual(os.listdir(os.path.dirname(output_dir)), ["preset"])
 
-    def test_huggingface_without_transformers_skips_cleanly(self):
+    def test_checkpoint_prefix_is_accepted(self):
         output_dir = os.path.join(self.get_temp_dir(), "preset")
-        with mock.patch.dict(sys.modules, {"transformers": None}):
-            printed = _run(self.hf_dir, output_dir)
-        self.assertIn(
-            "Skipping the comparison with the source: `transformers` is not "
-            "installed",
-            printed,
+        printed = _run(
+            os.path.join(self.bert_dir, "bert_model.ckpt"), output_dir
         )
-        with open(os.path.join(output_dir, "config.json")) as file:
-            preprocessor = json.load(file)["preprocessor"]
-        self.assertEqual(
-            preprocessor, {"lowercase": True, "strip_accents": None}
-        )
+        self.assertIn("Model: BertEncoder", printed)
+        self.assertIn("vocab.txt", os.listdir(output_dir))
 
-    def test_comparison_with_a_runnable_source(self):
+    def test_vocabulary_of_another_size_is_refused(self):
+        source = os.path.join(self.get_temp_dir(), "bert")
+        shutil.copytree(self.bert_dir, source)
+        with open(os.path.join(source, "vocab.txt"), "a") as file:
+            file.write("extra1\nextra2\n")
         output_dir = os.path.join(self.get_temp_dir(), "preset")
-        modules, calls = _fake_transformers(self.hf_arrays)
-        with mock.patch.dict(sys.modules, modules):
+        with self.assertRaisesRegex(
+            ValueError, r"has 32 tokens.*`vocab_size` 30"
+        ):
+            _run(source, output_dir)
+        self.assertFalse(os.path.exists(output_dir))
+
+    def test_huggingface_comparison_runs_in_a_subprocess(self):
+        output_dir = os.path.join(self.get_temp_dir(), "preset")
+        torch_was_imported = "torch" in sys.modules
+        environment = {"PYTHONPATH": self.fake}
+        with mock.patch.dict(os.environ, environment):
             printed = _run(self.hf_dir, output_dir)
-        self.assertEqual(calls, [(self.hf_dir, {"use_safetensors": True})])
+        self.assertEqual("torch" in sys.modules, torch_was_imported)
         for name in ("sequence_output", "pooled_output"):
             line = next(
                 line
@@ -250,32 +301,78 @@ class ConvertCheckpointTest(TestCase):
                 if line.startswith(f"Max abs difference of {name}: ")
             )
             self.assertLess(float(line.split(": ")[1]), 1e-5)
-        self.assertTrue(os.path.isfile(os.path.join(output_dir, "vocab.txt")))
-
-    def test_mismatch_fails_and_writes_nothing(self):
-        output_dir = os.path.join(self.get_temp_dir(), "preset")
-        modules, _ = _fake_transformers(self.hf_arrays, offset=2e-4)
-        with mock.patch.dict(sys.modules, modules), self.assertRaisesRegex(
-            ValueError,
-            r"does not match the source: a max abs difference of 0\.0002 "
-            r"exceeds 0\.0001.*Nothing was written",
-        ):
-            _run(self.hf_dir, output_dir)
-        self.assertFalse(os.path.exists(output_dir))
-
-    def test_max_differences_ignore_padding(self):
-        mask = np.array([[1, 1], [1, 0]])
-        expected = {
-            "sequence_output": np.zeros((2, 2, 3)),
-            "pooled_output": np.zeros((2, 3)),
-        }
-        actual = {
-            "sequence_output": np.zeros((2, 2, 3)),
-            "pooled_output": np.full((2, 3), 0.5),
-        }
-        actual["sequence_output"][1, 1] = 100.0  # Padding.
-        actual["sequence_output"][0, 1, 2] = -0.25
+        with open(os.path.join(output_dir, "config.json")) as file:
+            preprocessor = json.load(file)["preprocessor"]
         self.assertEqual(
-            convert_checkpoint.max_differences(actual, expected, mask),
-            {"sequence_output": 0.25, "pooled_output": 0.5},
+            preprocessor, {"lowercase": True, "strip_accents": None}
         )
+
+        # A source computing something else: refused, nothing written.
+        other = os.path.join(self.get_temp_dir(), "other")
+        environment["FAKE_OFFSET"] = "2e-4"
+        with mock.patch.dict(os.environ, environment), self.assertRaisesRegex(
+            ValueError, r"does not reproduce its source.*exceed 0\.0001"
+        ):
+            _run(self.hf_dir, other)
+        self.assertFalse(os.path.exists(other))
+
+        # Without `transformers` for the reference, the comparison is
+        # skipped with the install command.
+        empty = os.path.join(self.get_temp_dir(), "empty")
+        os.makedirs(os.path.join(empty, "transformers"))
+        with open(os.path.join(empty, "transformers", "__init__.py"), "w") as f:
+            f.write("raise ImportError('No module named transformers')\n")
+        with mock.patch.dict(os.environ, {"PYTHONPATH": empty}):
+            printed = _run(self.hf_dir, os.path.join(self.get_temp_dir(), "x"))
+        self.assertIn("Skipping the comparison with the source", printed)
+        self.assertIn("pip install transformers torch", printed)
+
+    def test_real_fixtures(self):
+        # Checkpoints made by the upstream tools (see tests/fixtures/).
+        if not os.path.isdir(FIXTURES):
+            self.skipTest("tests/fixtures/ (the fixtures branch) is absent")
+        names = sorted(
+            name
+            for name in os.listdir(FIXTURES)
+            if os.path.isfile(
+                os.path.join(FIXTURES, name, "reference_outputs.npz")
+            )
+            and not name.endswith("_preprocess")
+        )
+        self.assertNotEmpty(names)
+        for name in names:
+            source = os.path.join(FIXTURES, name)
+            reference = np.load(os.path.join(source, "reference_outputs.npz"))
+            heads = "mlm_logits" in reference.files
+            output_dir = os.path.join(self.get_temp_dir(), name)
+            printed = _run(source, output_dir, with_mlm_head=heads)
+            if name.startswith("tfhub"):
+                # The SavedModel ran and agreed before anything was written.
+                self.assertIn("Max abs difference of pooled_output", printed)
+            encoder = keras_nlp_from_preset(output_dir)
+            inputs = {
+                key: reference[key]
+                for key in ("input_word_ids", "input_mask", "input_type_ids")
+            }
+            outputs = encoder(inputs, training=False)
+            real = reference["input_mask"].astype(bool)
+            self.assertAllClose(
+                np.asarray(outputs["sequence_output"])[real],
+                reference["sequence_output"][real],
+                atol=1e-5,
+                rtol=0,
+                msg=name,
+            )
+            self.assertAllClose(
+                outputs["pooled_output"],
+                reference["pooled_output"],
+                atol=1e-5,
+                rtol=0,
+                msg=name,
+            )
+
+
+def keras_nlp_from_preset(path):
+    import keras_nlp
+
+    return keras_nlp.encoders.from_preset(path)

@@ -314,12 +314,12 @@ class TfhubExportTest(TestCase):
                 restored(inputs, training=False),
                 self.encoders[name](inputs, training=False),
             )
-        tokenizer = keras_nlp.conversion.load_tfhub_tokenizer(
+        tokenizer = keras_nlp.tokenizers.WordPieceTokenizer.from_preset(
             self.exports["bert"]["encoder"]
         )
         self.assertEqual(tokenizer.get_vocabulary(), WORDPIECE_VOCABULARY)
         self.assertTrue(tokenizer.lowercase)
-        spm = keras_nlp.conversion.load_tfhub_tokenizer(
+        spm = keras_nlp.tokenizers.SentencePieceTokenizer.from_preset(
             self.exports["albert"]["encoder"]
         )
         self.assertAllEqual(

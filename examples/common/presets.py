@@ -18,26 +18,27 @@ import json
 import os
 
 import keras_nlp
-from keras_nlp.encoders.preset_utils import read_preset_config
 
 
 def preset_class_name(preset):
     """The `class_name` of a keras_nlp preset's `config.json`, or None."""
-    config = read_preset_config(preset)
-    return config["class_name"] if config else None
+    path = os.path.join(preset, "config.json")
+    if not os.path.isfile(path):
+        return None
+    with open(path, encoding="utf-8") as file:
+        config = json.load(file)
+    return config.get("class_name") if isinstance(config, dict) else None
 
 
 def load_encoder(preset, dtype=None):
-    """Loads the encoder of `preset` with `from_preset`.
+    """Loads the encoder of `preset`, of the class it holds.
 
-    An `AlbertEncoder` preset is loaded with `AlbertEncoder.from_preset`;
-    anything else goes to `BertEncoder.from_preset`, which also accepts
-    the checkpoint formats it converts. With `dtype` set (e.g. a mixed
+    `keras_nlp.encoders.from_preset` returns a `BertEncoder` or an
+    `AlbertEncoder` for a keras_nlp preset and for every checkpoint format it
+    converts (original, TF Hub, Hugging Face). With `dtype` set (e.g. a mixed
     precision policy name), the encoder is built in that dtype policy.
     """
-    if preset_class_name(preset) == "AlbertEncoder":
-        return keras_nlp.encoders.AlbertEncoder.from_preset(preset, dtype=dtype)
-    return keras_nlp.encoders.BertEncoder.from_preset(preset, dtype=dtype)
+    return keras_nlp.encoders.from_preset(preset, dtype=dtype)
 
 
 def load_tokenizer(preset, vocab_file=None, lowercase=None):

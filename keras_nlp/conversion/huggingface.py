@@ -12,41 +12,31 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Hugging Face BERT and ALBERT directories, read from safetensors.
+"""Reader of Hugging Face BERT and ALBERT directories (safetensors only).
 
-The weight names are those of `transformers`' `BertModel` /
-`BertForPreTraining` and `AlbertModel` / `AlbertForPreTraining` state dicts,
-with or without the `bert.` / `albert.` prefix. Linear weights are stored
-PyTorch-style, `[out, in]`, and are transposed. Only `safetensors` files are
-read: `pytorch_model.bin` is a pickle and is never loaded.
+The names are those of `transformers`' `BertModel`/`BertForPreTraining` and
+`AlbertModel`/`AlbertForPreTraining` state dicts, with or without the
+`bert.`/`albert.` prefix. Linear weights are PyTorch's `[out, in]`. Only
+`safetensors` files are read: a pickled `pytorch_model.bin` is never loaded.
 """
 
-import collections.abc
 import os
 import re
 
 import numpy as np
 
-from keras_nlp.conversion import encoder_mapping
-from keras_nlp.conversion.encoder_mapping import ALBERT
-from keras_nlp.conversion.encoder_mapping import BERT
-from keras_nlp.conversion.encoder_mapping import GELU_APPROXIMATE
-from keras_nlp.conversion.loaded_checkpoint import load_into_encoder
-from keras_nlp.encoders import preset_utils
+from keras_nlp.conversion import tokenizer_settings
+from keras_nlp.conversion import weight_mapping
+from keras_nlp.conversion.weight_mapping import GELU_APPROXIMATE
+from keras_nlp.conversion.weight_mapping import TORCH
+from keras_nlp.encoders import preset
 
-try:
-    import safetensors
-except ImportError:
-    safetensors = None
-
-FORMAT = "huggingface"
-DESCRIPTION = (
-    "a Hugging Face BERT or ALBERT directory (`config.json`, "
-    "`model.safetensors` or `model.safetensors.index.json` with its shards, "
-    "`vocab.txt` or `spiece.model`)"
-)
 SAFETENSORS_FILE = "model.safetensors"
 SAFETENSORS_INDEX_FILE = "model.safetensors.index.json"
+DESCRIPTION = (
+    "a Hugging Face BERT or ALBERT directory (`config.json`, "
+    "`model.safetensors` or `model.safetensors.index.json` with its shards)"
+)
 # Weight files of other frameworks, recognized only to explain the fix.
 UNSUPPORTED_WEIGHT_FILES = (
     "pytorch_model.bin",
@@ -54,9 +44,7 @@ UNSUPPORTED_WEIGHT_FILES = (
     "tf_model.h5",
     "flax_model.msgpack",
 )
-
-# `transformers` activation names -> keras_nlp activations. "gelu" is the
-# exact GELU there; the tanh approximation has several names.
+# `transformers` activation names: "gelu" is the exact GELU there.
 ACTIVATIONS = {
     "gelu": "gelu",
     "gelu_python": "gelu",
@@ -69,41 +57,26 @@ ACTIVATIONS = {
     "silu": "silu",
     "swish": "silu",
 }
-
-# `transformers` config defaults, which a config.json may omit.
+# `transformers` defaults for entries a config.json may omit.
 CONFIG_DEFAULTS = {
-    BERT: {
-        "vocab_size": 30522,
-        "hidden_size": 768,
-        "num_hidden_layers": 12,
-        "num_attention_heads": 12,
-        "intermediate_size": 3072,
+    "bert": {
         "hidden_act": "gelu",
         "hidden_dropout_prob": 0.1,
         "attention_probs_dropout_prob": 0.1,
-        "max_position_embeddings": 512,
         "type_vocab_size": 2,
         "initializer_range": 0.02,
         "layer_norm_eps": 1e-12,
     },
-    ALBERT: {
-        "vocab_size": 30000,
-        "embedding_size": 128,
-        "hidden_size": 4096,
-        "num_hidden_layers": 12,
-        "num_attention_heads": 64,
-        "intermediate_size": 16384,
+    "albert": {
         "hidden_act": "gelu_new",
         "hidden_dropout_prob": 0.0,
         "attention_probs_dropout_prob": 0.0,
-        "max_position_embeddings": 512,
         "type_vocab_size": 2,
         "initializer_range": 0.02,
         "layer_norm_eps": 1e-12,
     },
 }
-
-_BERT_BLOCK_NAMES = {
+_BERT_BLOCK = {
     "query": "attention.self.query",
     "key": "attention.self.key",
     "value": "attention.self.value",
@@ -113,8 +86,8 @@ _BERT_BLOCK_NAMES = {
     "output": "output.dense",
     "output_norm": "output.LayerNorm",
 }
-_ALBERT_BLOCK = "encoder.albert_layer_groups.0.albert_layers.0"
-_ALBERT_BLOCK_NAMES = {
+_ALBERT_PREFIX = "encoder.albert_layer_groups.0.albert_layers.0"
+_ALBERT_BLOCK = {
     "query": "attention.query",
     "key": "attention.key",
     "value": "attention.value",
@@ -124,110 +97,45 @@ _ALBERT_BLOCK_NAMES = {
     "output": "ffn_output",
     "output_norm": "full_layer_layer_norm",
 }
-# Keras variable -> PyTorch parameter; layer norms may use either name.
+_HEADS = {
+    "bert": {
+        "masked_lm/dense": "cls.predictions.transform.dense",
+        "masked_lm/norm": "cls.predictions.transform.LayerNorm",
+        "masked_lm/output_bias": "cls.predictions.bias",
+        "next_sentence": "cls.seq_relationship",
+        "decoder": "cls.predictions.decoder",
+    },
+    "albert": {
+        "masked_lm/dense": "predictions.dense",
+        "masked_lm/norm": "predictions.LayerNorm",
+        "masked_lm/output_bias": "predictions.bias",
+        "next_sentence": "sop_classifier.classifier",
+        "decoder": "predictions.decoder",
+    },
+}
+# Keras variable -> PyTorch parameter names (layer norms use either).
 _PARAMETERS = {
     "kernel": ("weight",),
     "bias": ("bias",),
     "gamma": ("weight", "gamma"),
     "beta": ("bias", "beta"),
 }
-_HEAD_NAMES = {
-    BERT: {
-        "masked_lm/dense": "cls.predictions.transform.dense",
-        "masked_lm/norm": "cls.predictions.transform.LayerNorm",
-        "masked_lm/output_bias": "cls.predictions.bias",
-        "next_sentence": "cls.seq_relationship",
-    },
-    ALBERT: {
-        "masked_lm/dense": "predictions.dense",
-        "masked_lm/norm": "predictions.LayerNorm",
-        "masked_lm/output_bias": "predictions.bias",
-        "next_sentence": "sop_classifier.classifier",
-    },
-}
-_DECODER = {BERT: "cls.predictions.decoder", ALBERT: "predictions.decoder"}
-
-BUFFER_RULE = (
-    r"embeddings\.(position_ids|token_type_ids)$",
-    "non-trainable buffer",
-)
-TASK_HEAD_RULE = (r"^(classifier|qa_outputs)\.", "fine-tuning task head")
+SKIP_RULES = [
+    (r"embeddings\.(position_ids|token_type_ids)$", "non-trainable buffer"),
+    (r"^(classifier|qa_outputs)\.", "fine-tuning task head"),
+]
 HEAD_RULE = (
     r"^(cls|predictions|sop_classifier)\.",
-    "pretraining head not requested (with_mlm_head)",
+    "pretraining head not requested",
 )
-
-
-class SafetensorsArrays(collections.abc.Mapping):
-    """The tensors of one or more safetensors files, read on access."""
-
-    def __init__(self, files):
-        if safetensors is None:
-            raise ImportError(
-                "Reading Hugging Face checkpoints requires safetensors. "
-                "Install it with: pip install safetensors"
-            )
-        self._handles = {}
-        self._files = {}
-        for file in files:
-            handle = safetensors.safe_open(file, framework="numpy")
-            for key in handle.keys():
-                self._handles[key] = handle
-                self._files[key] = file
-
-    def __getitem__(self, name):
-        if name not in self._handles:
-            raise KeyError(name)
-        array = self._handles[name].get_tensor(name)
-        if array.dtype.kind == "f" and array.dtype != np.float64:
-            # float16/bfloat16 weights are loaded in float32.
-            array = array.astype(np.float32)
-        return array
-
-    def __iter__(self):
-        return iter(sorted(self._handles))
-
-    def __len__(self):
-        return len(self._handles)
-
-    def shape(self, name):
-        """The shape of `name` (without reading it), or None if absent."""
-        handle = self._handles.get(name)
-        if handle is None:
-            return None
-        return tuple(handle.get_slice(name).get_shape())
-
-
-def is_huggingface_directory(path):
-    """Whether `path` looks like a Hugging Face model directory.
-
-    True for a directory with a safetensors weight file, or with a
-    `transformers` `config.json` (not a keras_nlp preset) and any weight file
-    of another framework (loading then explains how to convert it).
-    """
-    path = os.fspath(path)
-    if not os.path.isdir(path):
-        return False
-    files = set(os.listdir(path))
-    if SAFETENSORS_FILE in files or SAFETENSORS_INDEX_FILE in files:
-        return True
-    if "config.json" not in files:
-        return False
-    try:
-        if preset_utils.read_preset_config(path) is not None:
-            return False
-    except ValueError:
-        return False
-    return any(name in files for name in UNSUPPORTED_WEIGHT_FILES)
 
 
 def weight_files(path):
     """The safetensors files of a Hugging Face directory.
 
     Raises:
-        ValueError: if the directory has only weight files of other
-            frameworks (such as a pickled `pytorch_model.bin`), or a
-            broken shard index.
+        ValueError: if it has only other frameworks' weights (such as a
+            pickled `pytorch_model.bin`) or a broken shard index.
     """
     files = set(os.listdir(path))
     if SAFETENSORS_FILE in files:
@@ -247,115 +155,224 @@ def weight_files(path):
     raise ValueError(
         f"{path!r} has no safetensors weights. keras_nlp reads Hugging Face "
         f"weights only from `{SAFETENSORS_FILE}` (never a pickled "
-        f"`pytorch_model.bin`, which can run arbitrary code). Received: a "
+        "`pytorch_model.bin`, which can run arbitrary code). Received: a "
         f"directory holding {others}. Convert it with `transformers`: "
         "`AutoModel.from_pretrained(path).save_pretrained(path, "
-        "safe_serialization=True)`, or download the `model.safetensors` "
-        "file of the model."
+        "safe_serialization=True)`."
     )
 
 
-def detect_family(config, sources):
-    """`"bert"` or `"albert"` from `config.json` or, failing that, the keys.
+def read(path, config_overrides=None):
+    """Reads a Hugging Face directory into a `SourceRecord` (no array read).
 
     Raises:
-        ValueError: if the model is of another type, such as RoBERTa.
+        ValueError: if the directory has no safetensors weights, a file is
+            truncated or corrupted, the model is neither BERT nor ALBERT, or
+            its config describes an unsupported variant.
     """
+    arrays = _safetensors_arrays(weight_files(path))
+    source_config = {}
+    if os.path.isfile(os.path.join(path, "config.json")):
+        source_config = _read_json(os.path.join(path, "config.json"))
+    family = _family(source_config, arrays)
+    prefix = next(
+        (
+            p
+            for p in (f"{family}.", "")
+            if f"{p}embeddings.word_embeddings.weight" in arrays
+        ),
+        None,
+    )
+    if prefix is None:
+        raise ValueError(
+            f"The safetensors weights of {path!r} hold no {family.upper()} "
+            f"word embeddings (`{family}.embeddings.word_embeddings.weight`)."
+            f" Received: keys such as {sorted(arrays)[:8]}. Check that this "
+            f"is a {family.upper()} model."
+        )
+    names = _name_table(family, prefix, arrays)
+    notes = []
+    if source_config:
+        config = _config_from_source(
+            source_config, family, os.path.join(path, "config.json")
+        )
+        config.update(config_overrides or {})
+        config_origin = "config.json"
+    else:
+        config, notes = weight_mapping.infer_config(
+            family, names, arrays, config_overrides
+        )
+        default = CONFIG_DEFAULTS[family]["hidden_act"]
+        config["inner_activation"] = ACTIVATIONS[default]
+        notes[0] = (
+            f"inner_activation: assumed the transformers default {default!r}"
+        )
+        config_origin = "the weight shapes (no config.json)"
+    # The decoder repeats the word embeddings and the output bias: skipped
+    # only when an exact copy, as the tied keras_nlp head reproduces it.
+    decoder = _HEADS[family]["decoder"]
+    decoder_rules = [
+        (f"^{re.escape(decoder)}\\.weight$", "tied to the word embeddings"),
+        (f"^{re.escape(decoder)}\\.bias$", "duplicate of the output bias"),
+    ]
+    settings, origin = tokenizer_settings.read_settings(path)
+    if settings:
+        notes.append(f"tokenizer settings {settings} from {origin}")
+    return weight_mapping.SourceRecord(
+        source_format="huggingface",
+        family=family,
+        path=path,
+        description=f"the Hugging Face {family.upper()} weights of {path!r}",
+        arrays=arrays,
+        names=names,
+        config=config,
+        config_origin=config_origin,
+        skip_rules=SKIP_RULES,
+        head_rule=HEAD_RULE,
+        head_skip_rules=decoder_rules,
+        vocabulary_file=tokenizer_settings.find_vocabulary(path)[0],
+        tokenizer_settings=settings,
+        notes=notes,
+        check_heads=lambda: _check_tied(arrays, family, names, path),
+    )
+
+
+def _safetensors_arrays(files):
+    try:
+        import safetensors
+    except ImportError:
+        raise ImportError(
+            "Reading Hugging Face checkpoints requires safetensors. Install "
+            "it with: pip install safetensors"
+        ) from None
+    shapes, dtypes, handles = {}, {}, {}
+    for file in files:
+        try:
+            handle = safetensors.safe_open(file, framework="numpy")
+            for key in handle.keys():
+                tensor = handle.get_slice(key)
+                shapes[key] = tuple(tensor.get_shape())
+                dtypes[key] = _DTYPES.get(
+                    tensor.get_dtype(), tensor.get_dtype()
+                )
+                handles[key] = (handle, file)
+        except Exception as error:  # safetensors raises SafetensorError.
+            raise _corrupted(file, error) from None
+
+    def read_array(name):
+        handle, file = handles[name]
+        try:
+            array = handle.get_tensor(name)
+        except Exception as error:
+            raise _corrupted(file, error) from None
+        return array.astype(np.float32) if array.dtype == np.float16 else array
+
+    return weight_mapping.SourceArrays(shapes, dtypes, read_array)
+
+
+_DTYPES = {
+    "F64": "float64",
+    "F32": "float32",
+    "F16": "float16",
+    "BF16": "bfloat16",
+    "I64": "int64",
+    "I32": "int32",
+    "I16": "int16",
+    "I8": "int8",
+    "U8": "uint8",
+    "BOOL": "bool",
+}
+
+
+def _family(config, arrays):
     model_type = config.get("model_type")
-    if model_type in (BERT, ALBERT):
+    if model_type in ("bert", "albert"):
         return model_type
     if model_type is None:
-        if any("albert_layer_groups" in name for name in sources):
-            return ALBERT
-        if any(".attention.self.query." in name for name in sources):
-            return BERT
-    architectures = config.get("architectures") or []
+        if any("albert_layer_groups" in name for name in arrays):
+            return "albert"
+        if any(".attention.self.query." in name for name in arrays):
+            return "bert"
     raise ValueError(
         "keras_nlp loads Hugging Face BERT and ALBERT models only. Received: "
-        f"model_type={model_type!r}, architectures={architectures}. Convert "
-        "a `bert` or `albert` model."
+        f"model_type={model_type!r}, architectures="
+        f"{config.get('architectures') or []}. Convert a `bert` or `albert` "
+        "model."
     )
 
 
-def find_prefix(family, sources):
-    """The key prefix (`"bert."`, `"albert."` or `""`) of the encoder."""
-    for prefix in (f"{family}.", ""):
-        if f"{prefix}embeddings.word_embeddings.weight" in sources:
-            return prefix
-    examples = sorted(sources)[:8]
-    raise ValueError(
-        f"The safetensors weights hold no {family.upper()} word embeddings "
-        f"(`{family}.embeddings.word_embeddings.weight`). Received: keys "
-        f"such as {examples}. Check that this is a {family.upper()} model."
-    )
-
-
-def names_for(family, prefix, sources):
-    """The naming scheme `role -> (source_name, transposed)`."""
-
+def _name_table(family, prefix, arrays):
     def parameter(module, variable):
         candidates = [f"{module}.{name}" for name in _PARAMETERS[variable]]
-        for candidate in candidates:
-            if candidate in sources:
-                return candidate
-        return candidates[0]
+        found = [c for c in candidates if c in arrays]
+        return (found or candidates)[0], TORCH
 
     embeddings = {
         "word": "word_embeddings",
         "position": "position_embeddings",
         "type": "token_type_embeddings",
     }
+    heads = _HEADS[family]
 
     def names(role):
         parts = role.split("/")
         if parts[0] == "embeddings":
             if parts[1] in embeddings:
                 name = f"{prefix}embeddings.{embeddings[parts[1]]}.weight"
-                return name, False
+                return name, TORCH
             if parts[1] == "norm":
-                module = f"{prefix}embeddings.LayerNorm"
-            else:  # projection
-                module = f"{prefix}encoder.embedding_hidden_mapping_in"
-            return parameter(module, parts[2]), parts[2] == "kernel"
-        if parts[0] == "layer" or parts[0].startswith("layer_"):
-            block, variable = parts[1], parts[2]
-            if family == ALBERT:
-                module = f"{prefix}{_ALBERT_BLOCK}.{_ALBERT_BLOCK_NAMES[block]}"
-            else:
-                index = parts[0][len("layer_") :]
-                module = (
-                    f"{prefix}encoder.layer.{index}."
-                    f"{_BERT_BLOCK_NAMES[block]}"
-                )
-            return parameter(module, variable), variable == "kernel"
+                return parameter(f"{prefix}embeddings.LayerNorm", parts[2])
+            module = f"{prefix}encoder.embedding_hidden_mapping_in"
+            return parameter(module, parts[2])
+        if parts[0] == "layer":
+            module = f"{prefix}{_ALBERT_PREFIX}.{_ALBERT_BLOCK[parts[1]]}"
+            return parameter(module, parts[2])
+        if parts[0].startswith("layer_"):
+            index = parts[0][len("layer_") :]
+            module = f"{prefix}encoder.layer.{index}.{_BERT_BLOCK[parts[1]]}"
+            return parameter(module, parts[2])
         if parts[0] == "pooler":
-            module = (
-                f"{prefix}pooler.dense" if family == BERT else f"{prefix}pooler"
-            )
-            return parameter(module, parts[1]), parts[1] == "kernel"
-        heads = _HEAD_NAMES[family]
+            module = f"{prefix}pooler" + (".dense" if family == "bert" else "")
+            return parameter(module, parts[1])
         if role == "masked_lm/output_bias":
-            return heads[role], False
-        module = heads["/".join(parts[:-1])]
-        return parameter(module, parts[-1]), parts[-1] == "kernel"
+            return heads[role], TORCH
+        return parameter(heads["/".join(parts[:-1])], parts[-1])
 
     return names
 
 
-def read_config(path):
-    """The `config.json` of a Hugging Face directory as a dict, or {}."""
-    config_path = os.path.join(path, "config.json")
-    if not os.path.isfile(config_path):
-        return {}
-    return _read_json(config_path)
+def _check_tied(arrays, family, names, path):
+    """Refuses a masked LM head whose decoder is not tied (a real copy)."""
+    decoder = _HEADS[family]["decoder"]
+    for name, original in (
+        (f"{decoder}.weight", names("embeddings/word")[0]),
+        (f"{decoder}.bias", _HEADS[family]["masked_lm/output_bias"]),
+    ):
+        if name not in arrays or original not in arrays:
+            continue
+        if arrays.shape(name) != arrays.shape(original) or not np.array_equal(
+            arrays[name], arrays[original]
+        ):
+            raise ValueError(
+                f"`{name}` in {path!r} differs from `{original}`. keras_nlp's"
+                " MaskedLM ties its output projection to the word embeddings"
+                " (and its bias to the output bias), as BERT does; this model"
+                " unties them. Load it without the masked LM head."
+            )
 
 
-def config_from_source(source, family, config_path):
-    """Translates a `transformers` config dict to encoder arguments."""
+def _config_from_source(source, family, config_path):
     defaults = CONFIG_DEFAULTS[family]
 
     def get(key):
-        return source.get(key, defaults.get(key))
+        if key in source:
+            return source[key]
+        if key not in defaults:
+            raise ValueError(
+                f"{config_path!r} lacks the entry `{key}`. Received: the "
+                f"entries {sorted(source)}. Use the model's own config.json."
+            )
+        return defaults[key]
 
     for key, supported in (
         ("position_embedding_type", "absolute"),
@@ -370,114 +387,22 @@ def config_from_source(source, family, config_path):
                 f"Received: {key}={source[key]!r} in {config_path!r}. This "
                 "model variant is not supported."
             )
-    config = encoder_mapping.encoder_config(
+    config = weight_mapping.encoder_config(
         get, ACTIVATIONS, config_path, family
     )
     config["norm_epsilon"] = get("layer_norm_eps")
     return config
 
 
-def load_checkpoint(path, cls=None, with_mlm_head=False, config_overrides=None):
-    """Loads a Hugging Face BERT or ALBERT directory (safetensors).
-
-    Args:
-        path: str. The model directory.
-        cls: the encoder class requested, or None for the model's own.
-        with_mlm_head: bool. Whether to load the masked LM (and, if present,
-            next-sentence or sentence-order) heads; otherwise they are
-            skipped.
-        config_overrides: dict of encoder arguments that replace those read
-            from `config.json` or inferred from the weights.
-
-    Returns:
-        A `keras_nlp.conversion.LoadedCheckpoint`.
-
-    Raises:
-        ValueError: if the directory has no safetensors weights, is not a
-            BERT or ALBERT model, `cls` is the wrong encoder class, the
-            config is unusable, or any weight is missing, unaccounted for or
-            of the wrong shape.
-    """
-    path = os.fspath(path)
-    files = weight_files(path)
-    sources = SafetensorsArrays(files)
-    source_config = read_config(path)
-    family = detect_family(source_config, sources)
-    prefix = find_prefix(family, sources)
-    names = names_for(family, prefix, sources)
-    notes = []
-    if source_config:
-        config_path = os.path.join(path, "config.json")
-        config = config_from_source(source_config, family, config_path)
-        config_origin = "config.json"
-    else:
-        config_origin = "the weight shapes (no config.json)"
-        config, notes = encoder_mapping.infer_config(
-            family,
-            encoder_mapping.source_shapes(names, sources),
-            config_overrides,
-        )
-        # Without config.json, assume the `transformers` default.
-        config["inner_activation"] = ACTIVATIONS[
-            CONFIG_DEFAULTS[family]["hidden_act"]
-        ]
-        notes[0] = (
-            f"inner_activation: assumed the transformers default "
-            f"{CONFIG_DEFAULTS[family]['hidden_act']!r}"
-        )
-
-    skip_rules = [BUFFER_RULE, TASK_HEAD_RULE]
-    if with_mlm_head:
-        # The decoder duplicates the word embeddings and the output bias;
-        # skipping it is only safe when it is an exact copy.
-        decoder = _DECODER[family]
-        word_name, _ = names("embeddings/word")
-        bias_name = _HEAD_NAMES[family]["masked_lm/output_bias"]
-        for name, original, rule in (
-            (f"{decoder}.weight", word_name, "tied to the word embeddings"),
-            (f"{decoder}.bias", bias_name, "duplicate of the output bias"),
-        ):
-            if name in sources:
-                _check_tied(sources, name, original, path)
-                skip_rules.append(("^" + re.escape(name) + "$", rule))
-    else:
-        skip_rules.append(HEAD_RULE)
-    label = family.upper()
-    return load_into_encoder(
-        path=path,
-        source_format=FORMAT,
-        source_description=(
-            f"the Hugging Face {label} weights in "
-            f"{[os.path.basename(f) for f in files]} of {path!r}"
-        ),
-        family=family,
-        sources=sources,
-        names=names,
-        config=config,
-        config_origin=config_origin,
-        config_overrides=config_overrides,
-        skip_rules=skip_rules,
-        with_mlm_head=with_mlm_head,
-        cls=cls,
-        notes=notes,
-    )
-
-
-def _check_tied(sources, name, original, path):
-    if original not in sources:
-        return  # Reported as a missing weight by the plan.
-    if sources.shape(name) != sources.shape(original) or not np.array_equal(
-        sources[name], sources[original]
-    ):
-        raise ValueError(
-            f"`{name}` in {path!r} differs from `{original}`. keras_nlp's "
-            "MaskedLM head ties its output projection to the word embeddings "
-            "(and its bias to the output bias), as BERT does; this model "
-            "unties them, so its head cannot be loaded without changing its "
-            "predictions. Load without the masked LM head."
-        )
-
-
 def _read_json(path):
-    data = preset_utils.read_json(path, fix="Fix or re-download the file.")
+    data = preset.read_json(path, fix="Fix or re-download the file.")
     return data if isinstance(data, dict) else {}
+
+
+def _corrupted(file, error):
+    message = str(error).strip().splitlines()[0][:300] if str(error) else ""
+    return ValueError(
+        f"Cannot read the safetensors file {file!r}: "
+        f"{type(error).__name__}: {message}. It is probably truncated or "
+        "corrupted; download it again."
+    )

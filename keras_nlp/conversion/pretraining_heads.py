@@ -14,20 +14,19 @@
 
 """The optional BERT pretraining heads: masked LM and next sentence.
 
-A converted preset stores their weights beside the encoder's, in
-`pretraining_heads.npz` (one array per role, Keras layouts), described under
-the `"pretraining_heads"` key of `config.json`. The encoder's own loader
-ignores both, so a preset with heads is still an ordinary encoder preset.
+A converted preset stores their weights in `pretraining_heads.npz` (one
+array per `weight_mapping` role, keras_nlp layouts), described under the
+`"pretraining_heads"` key of `config.json`. The encoder's loader ignores
+both, so a preset with heads is still an ordinary encoder preset.
 """
 
-import json
 import os
 
 import keras
 import numpy as np
 
-from keras_nlp.conversion import encoder_mapping
-from keras_nlp.conversion.weight_plan import WeightPlan
+from keras_nlp.conversion import weight_mapping
+from keras_nlp.encoders import preset
 from keras_nlp.layers.masked_lm import MaskedLM
 
 HEADS_FILE = "pretraining_heads.npz"
@@ -35,13 +34,7 @@ HEADS_KEY = "pretraining_heads"
 
 
 def build_masked_lm(encoder, activation):
-    """A built `MaskedLM` head tied to `encoder`'s word embeddings.
-
-    Args:
-        encoder: a `BertEncoder` or `AlbertEncoder`.
-        activation: the activation of the head's dense transform (the
-            checkpoint's hidden activation).
-    """
+    """A built `MaskedLM` head tied to `encoder`'s word embeddings."""
     head = MaskedLM(
         embedding_table=encoder.get_embedding_table(),
         activation=activation,
@@ -53,7 +46,7 @@ def build_masked_lm(encoder, activation):
 
 
 def build_next_sentence(encoder):
-    """A built 2-way `Dense` head on `pooled_output` (NSP or ALBERT's SOP)."""
+    """A built 2-way `Dense` on `pooled_output` (NSP, or ALBERT's SOP)."""
     head = keras.layers.Dense(
         2, dtype=encoder.dtype_policy, name="next_sentence"
     )
@@ -61,66 +54,46 @@ def build_next_sentence(encoder):
     return head
 
 
-def head_slots(masked_lm=None, next_sentence=None):
-    """The `(role, variable, kind)` slots of the heads that are not None."""
-    slots = []
-    if masked_lm is not None:
-        slots += encoder_mapping.masked_lm_slots(masked_lm)
-    if next_sentence is not None:
-        slots += encoder_mapping.next_sentence_slots(next_sentence)
-    return slots
-
-
-def save_pretraining_heads(path, masked_lm=None, next_sentence=None):
-    """Writes the heads' weights to `path/pretraining_heads.npz`.
+def save(directory, masked_lm=None, next_sentence=None):
+    """Writes the heads to `directory/pretraining_heads.npz`.
 
     Returns:
-        The dict to store under `"pretraining_heads"` in `config.json`.
+        The entry to store under `"pretraining_heads"` in `config.json`.
     """
     arrays = {
         role: keras.ops.convert_to_numpy(variable)
-        for role, variable, _ in head_slots(masked_lm, next_sentence)
+        for role, variable, _ in weight_mapping.head_slots(
+            masked_lm, next_sentence
+        )
     }
-    with open(os.path.join(path, HEADS_FILE), "wb") as file:
+    with open(os.path.join(directory, HEADS_FILE), "wb") as file:
         np.savez(file, **arrays)
-    metadata = {
-        "weights": HEADS_FILE,
-        "next_sentence": next_sentence is not None,
-    }
+    entry = {"weights": HEADS_FILE, "next_sentence": next_sentence is not None}
     if masked_lm is not None:
-        metadata["masked_lm"] = {
-            "activation": keras.activations.serialize(masked_lm.activation)
-        }
-    return metadata
+        activation = keras.activations.serialize(masked_lm.activation)
+        entry["masked_lm"] = {"activation": activation}
+    return entry
 
 
-def load_pretraining_heads(path, encoder):
-    """Loads the pretraining heads stored in a converted preset directory.
+def load(path, encoder):
+    """Loads the pretraining heads of a converted preset directory.
 
     Args:
-        path: str. A preset directory written by
+        path: str. A preset written by
             `keras_nlp.conversion.convert_to_preset(..., with_mlm_head=True)`.
-        encoder: the encoder loaded from the same preset (for example by
-            `BertEncoder.from_preset(path)`); the masked-LM head is tied to
-            its word embeddings.
+        encoder: the encoder loaded from the same preset; the masked LM is
+            tied to its word embeddings.
 
     Returns:
-        A tuple `(masked_lm, next_sentence)`: a `keras_nlp.layers.MaskedLM`
-        and a 2-way `keras.layers.Dense` on `pooled_output`, each None if the
-        preset has no such head.
+        `(masked_lm, next_sentence)`, each None if the preset lacks it.
 
     Raises:
-        ValueError: if the preset holds no pretraining heads, or their
-            weights do not fit the encoder.
+        ValueError: if the preset holds no heads, or they do not fit.
     """
     path = os.fspath(path)
-    config_path = os.path.join(path, "config.json")
-    metadata = {}
-    if os.path.isfile(config_path):
-        with open(config_path, encoding="utf-8") as file:
-            metadata = json.load(file).get(HEADS_KEY) or {}
-    weights_path = os.path.join(path, metadata.get("weights", HEADS_FILE))
-    if not metadata or not os.path.isfile(weights_path):
+    entry = (preset.read_preset_config(path) or {}).get(HEADS_KEY) or {}
+    weights_path = os.path.join(path, entry.get("weights", HEADS_FILE))
+    if not entry or not os.path.isfile(weights_path):
         found = sorted(os.listdir(path)) if os.path.isdir(path) else []
         raise ValueError(
             f"The preset at {path!r} holds no pretraining heads. Expected "
@@ -128,23 +101,26 @@ def load_pretraining_heads(path, encoder):
             f"Received: a directory holding {found}. Convert the checkpoint "
             "again with `--with_mlm_head` (or `with_mlm_head=True`)."
         )
-    masked_lm = None
-    if "masked_lm" in metadata:
-        masked_lm = build_masked_lm(
-            encoder, metadata["masked_lm"].get("activation")
-        )
-    next_sentence = None
-    if metadata.get("next_sentence"):
+    masked_lm = next_sentence = None
+    if "masked_lm" in entry:
+        activation = entry["masked_lm"].get("activation")
+        masked_lm = build_masked_lm(encoder, activation)
+    if entry.get("next_sentence"):
         next_sentence = build_next_sentence(encoder)
-    with np.load(weights_path, allow_pickle=False) as stored:
-        sources = {name: stored[name] for name in stored.files}
-    slots = head_slots(masked_lm, next_sentence)
-    plan = WeightPlan(
-        sources,
-        [variable for _, variable, _ in slots],
-        source_description=f"the pretraining heads in {weights_path!r}",
-        target_description="the pretraining heads",
+    try:
+        with np.load(weights_path, allow_pickle=False) as stored:
+            arrays = {name: stored[name] for name in stored.files}
+    except (OSError, ValueError) as error:
+        raise ValueError(
+            f"Cannot read {weights_path!r} ({error}); it is probably "
+            "truncated or corrupted. Convert the checkpoint again."
+        ) from None
+    weight_mapping.assign_weights(
+        arrays,
+        lambda role: (role, weight_mapping.KERAS),
+        weight_mapping.head_slots(masked_lm, next_sentence),
+        [],
+        f"the pretraining heads in {weights_path!r}",
+        "the pretraining heads",
     )
-    encoder_mapping.plan_weights(plan, slots, lambda role: (role, False))
-    plan.assign()
     return masked_lm, next_sentence

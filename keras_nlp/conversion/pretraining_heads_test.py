@@ -51,9 +51,7 @@ class PretrainingHeadsTest(TestCase):
                     weight.assign(rng.normal(size=weight.shape))
         path = os.path.join(self.get_temp_dir(), "preset")
         encoder.save_to_preset(path)
-        metadata = pretraining_heads.save_pretraining_heads(
-            path, masked_lm, next_sentence
-        )
+        metadata = pretraining_heads.save(path, masked_lm, next_sentence)
         config_path = os.path.join(path, "config.json")
         with open(config_path) as file:
             config = json.load(file)
@@ -76,7 +74,7 @@ class PretrainingHeadsTest(TestCase):
     def test_save_and_load_round_trip(self):
         path, encoder, masked_lm, next_sentence = self._preset_with_heads()
         restored_encoder = AlbertEncoder.from_preset(path)
-        restored_lm, restored_next = pretraining_heads.load_pretraining_heads(
+        restored_lm, restored_next = pretraining_heads.load(
             path, restored_encoder
         )
         self.assertIs(
@@ -102,14 +100,12 @@ class PretrainingHeadsTest(TestCase):
         other = AlbertEncoder(**dict(TINY_ALBERT, vocab_size=21))
         with self.assertRaisesRegex(
             ValueError,
-            r"`masked_lm/output_bias` has shape \[20\], but target weight "
-            r"`masked_lm/output_bias` has shape \[21\]",
+            r"`masked_lm/output_bias` has shape \[20\], but the weight "
+            r"`masked_lm/output_bias` \[21\] needs \[21\]",
         ):
-            pretraining_heads.load_pretraining_heads(path, other)
+            pretraining_heads.load(path, other)
         os.remove(os.path.join(path, pretraining_heads.HEADS_FILE))
         with self.assertRaisesRegex(
             ValueError, r"holds no pretraining heads.*--with_mlm_head"
         ):
-            pretraining_heads.load_pretraining_heads(
-                path, AlbertEncoder(**TINY_ALBERT)
-            )
+            pretraining_heads.load(path, AlbertEncoder(**TINY_ALBERT))

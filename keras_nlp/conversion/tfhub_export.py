@@ -22,13 +22,15 @@ import keras
 import tensorflow as tf
 import tensorflow_text as tf_text
 
-from keras_nlp.conversion.tfhub_saved_model import tfhub_variable_names
+from keras_nlp.conversion.tfhub_saved_model import tfhub_name
+from keras_nlp.conversion.weight_mapping import encoder_slots
 from keras_nlp.encoders.albert_encoder import AlbertEncoder
 from keras_nlp.encoders.bert_encoder import BertEncoder
-from keras_nlp.encoders.encoder_utils import INPUT_NAMES
+from keras_nlp.encoders.inputs import INPUT_NAMES
 from keras_nlp.tokenizers.bert_preprocessor import BertPreprocessor
 from keras_nlp.tokenizers.sentence_piece_tokenizer import SentencePieceTokenizer
 from keras_nlp.tokenizers.word_piece_tokenizer import WordPieceTokenizer
+from keras_nlp.tokenizers.word_piece_tokenizer import bert_pre_tokenize
 
 ENCODER_DIR = "encoder"
 PREPROCESSOR_DIR = "preprocessor"
@@ -62,7 +64,9 @@ def export_tfhub(encoder, preprocessor, export_dir, overwrite=False):
     - `export_dir/preprocessor`: called with a batch of strings, shape
       `(batch_size,)`, it returns the encoder inputs padded to the
       preprocessor's `sequence_length`. `tokenize(strings)` returns the
-      int32 token ids as a `tf.RaggedTensor` `(batch_size, None)`,
+      int32 token ids as a `tf.RaggedTensor` `(batch_size, words, pieces)`
+      for WordPiece (`(batch_size, pieces)` for SentencePiece), as TF
+      Hub's preprocessing models do,
       `tokenize.get_special_tokens_dict()` the ids of the special tokens
       and the vocabulary size, and `bert_pack_inputs(segments,
       seq_length=...)` packs a list of one or two tokenized segments
@@ -194,7 +198,10 @@ def _save_encoder(encoder, tokenizer, asset_path, path):
             weight,
             tf.Variable(weight.numpy(), trainable=weight.trainable, name=name),
         )
-        for name, weight in tfhub_variable_names(encoder)
+        for name, weight in (
+            (tfhub_name(role), variable)
+            for role, variable, _ in encoder_slots(encoder)
+        )
     ]
     weight_ids = {id(weight) for weight in encoder.weights}
     if {id(variable) for variable, _ in pairs} != weight_ids:
@@ -321,7 +328,7 @@ def _save_preprocessor(preprocessor, path):
 
     root.tokenize = _SavedObject()
     root.tokenize.__call__ = tf.function(
-        lambda sentences: tokenizer.tokenize(sentences),
+        lambda sentences: _tokenize(tokenizer, sentences),
         input_signature=[strings],
     )
     root.tokenize.get_special_tokens_dict = _SavedObject()
@@ -357,6 +364,26 @@ def _save_preprocessor(preprocessor, path):
     root.bert_pack_inputs = _SavedObject()
     root.bert_pack_inputs.__call__ = pack
     tf.saved_model.save(root, path)
+
+
+def _tokenize(tokenizer, sentences):
+    """TF Hub's `tokenize`: `(batch, words, pieces)` for WordPiece.
+
+    As TF Hub's BERT preprocessing models, WordPiece ids keep the words they
+    came from (ragged rank 2); SentencePiece ids are `(batch, pieces)`, as
+    TF Hub's ALBERT ones.
+    """
+    if not isinstance(tokenizer, WordPieceTokenizer):
+        return tokenizer.tokenize(sentences)
+    words = bert_pre_tokenize(
+        sentences,
+        lowercase=tokenizer.lowercase,
+        strip_accents=tokenizer.strip_accents,
+        split_on_cjk=tokenizer.split_on_cjk,
+    )
+    # Each word is already normalized and split, so tokenizing it alone
+    # gives exactly its pieces.
+    return words.with_flat_values(tokenizer.tokenize(words.flat_values))
 
 
 def _pack_segments(segments, seq_length, start_id, end_id, pad_id, truncate):

@@ -185,8 +185,11 @@ class TfhubExportTest(TestCase):
         strings = tf.constant(["the quick fox jumped.", "the fox"])
         self.assertAllClose(hub(strings), self.inputs)
         tokens = hub.tokenize(tf.constant(["The fox jumped", "fox"]))
-        # Cased: "The" is unknown.
-        self.assertEqual(tokens.to_list(), [[1, 8, 9, 10], [8]])
+        # (batch, words, pieces), as TF Hub's; cased: "The" is unknown.
+        self.assertEqual(tokens.to_list(), [[[1], [8], [9, 10]], [[8]]])
+        self.assertEqual(
+            tokens.merge_dims(-2, -1).to_list(), [[1, 8, 9, 10], [8]]
+        )
         specials = {
             key: int(value)
             for key, value in hub.tokenize.get_special_tokens_dict().items()

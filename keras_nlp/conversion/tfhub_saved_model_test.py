@@ -14,8 +14,11 @@
 
 """Tests for reading TF Hub BERT and ALBERT encoder SavedModels.
 
-Each test writes a tiny SavedModel the way TF Hub encoders are laid out: a
-`tf.Module` whose variables carry the TF Model Garden names and shapes
+The SavedModels written by TF Model Garden's own exporter are tested in
+`tests/upstream_fixtures_test.py`. Here each test writes the cases a real
+exporter cannot make (a missing, extra or mis-shaped variable, a function
+that must not run): a `tf.Module` whose variables carry the Model Garden
+names and shapes
 (`transformer/layer_0/self_attention/query/kernel` `[H, N, D]`, ...), a
 `__call__` that runs BERT in plain TensorFlow ops (written here, sharing
 nothing with keras_nlp), a `vocab_file` or `sp_model_file` asset and a
@@ -23,7 +26,6 @@ nothing with keras_nlp), a `vocab_file` or `sp_model_file` asset and a
 """
 
 import hashlib
-import io
 import math
 import os
 import shutil
@@ -33,14 +35,12 @@ import numpy as np
 import sentencepiece
 import tensorflow as tf
 
-from keras_nlp.conversion import tfhub_saved_model
-from keras_nlp.conversion.formats import convert_to_preset
-from keras_nlp.conversion.formats import load_checkpoint
-from keras_nlp.conversion.tfhub_saved_model import load_tfhub_encoder
-from keras_nlp.conversion.tfhub_saved_model import load_tfhub_tokenizer
-from keras_nlp.conversion.tfhub_saved_model import load_tfhub_weights
+from keras_nlp.conversion import loading
+from keras_nlp.conversion.loading import convert_to_preset
+from keras_nlp.conversion.loading import load_checkpoint
 from keras_nlp.encoders.albert_encoder import AlbertEncoder
 from keras_nlp.encoders.bert_encoder import BertEncoder
+from keras_nlp.testing import checkpoints
 from keras_nlp.testing import numpy_bert
 from keras_nlp.testing.test_case import TestCase
 from keras_nlp.tokenizers.bert_preprocessor import BertPreprocessor
@@ -373,10 +373,6 @@ def small_bert(**kwargs):
     return BertEncoder(**config)
 
 
-def snapshot(encoder):
-    return [np.array(weight.numpy()) for weight in encoder.weights]
-
-
 class TfhubSavedModelTest(TestCase):
     @classmethod
     def setUpClass(cls):
@@ -390,6 +386,9 @@ class TfhubSavedModelTest(TestCase):
         cls.vocab_path = os.path.join(cls.root, "vocab.txt")
         with open(cls.vocab_path, "w", encoding="utf-8") as vocab_file:
             vocab_file.write("\n".join(VOCABULARY) + "\n")
+        cls.sp_model_path = os.path.join(cls.root, "spm.model")
+        with open(cls.sp_model_path, "wb") as model_file:
+            model_file.write(checkpoints.sentence_piece_model(VOCAB_SIZE))
         rng = np.random.default_rng(7)
         cls.bert_arrays = hub_arrays(rng, num_blocks=2)
         cls.bert_dir = write_saved_model(
@@ -406,7 +405,7 @@ class TfhubSavedModelTest(TestCase):
             cls.albert_arrays,
             num_layers=3,
             albert=True,
-            sp_model_path=cls._write_sp_model(),
+            sp_model_path=cls.sp_model_path,
             do_lower_case=None,
         )
 
@@ -414,26 +413,6 @@ class TfhubSavedModelTest(TestCase):
     def tearDownClass(cls):
         shutil.rmtree(cls.root, ignore_errors=True)
         super().tearDownClass()
-
-    @classmethod
-    def _write_sp_model(cls):
-        model = io.BytesIO()
-        sentencepiece.SentencePieceTrainer.train(
-            sentence_iterator=iter(["hello world", "the quick brown fox"] * 4),
-            model_writer=model,
-            vocab_size=VOCAB_SIZE,
-            hard_vocab_limit=False,
-            pad_id=0,
-            unk_id=1,
-            bos_id=-1,
-            eos_id=-1,
-            user_defined_symbols=["[CLS]", "[SEP]", "[MASK]"],
-            minloglevel=2,
-        )
-        path = os.path.join(cls.root, "spm.model")
-        with open(path, "wb") as model_file:
-            model_file.write(model.getvalue())
-        return path
 
     def _variant(self, name, arrays, **kwargs):
         kwargs.setdefault("num_layers", 2)
@@ -457,16 +436,6 @@ class TfhubSavedModelTest(TestCase):
         actual = encoder(INPUTS, training=False)
         self.assertAllClose(actual, expected, atol=1e-5, rtol=1e-5)
 
-    def _assert_load_fails_untouched(self, name, arrays, message):
-        # Returns the SavedModel's path.
-        path = self._variant(name, arrays)
-        encoder = small_bert()
-        before = snapshot(encoder)
-        with self.assertRaisesRegex(ValueError, message):
-            load_tfhub_weights(encoder, path)
-        self.assertAllClose(snapshot(encoder), before)
-        return path
-
     def test_bert_from_preset_matches_numpy_reference(self):
         encoder = BertEncoder.from_preset(self.bert_dir)
         self.assertIsInstance(encoder, BertEncoder)
@@ -485,114 +454,104 @@ class TfhubSavedModelTest(TestCase):
             np.random.default_rng(3), num_blocks=1, embedding_width=4
         )
         path = self._variant("factorized", arrays, num_layers=1)
-        encoder = load_tfhub_encoder(path, verify=False)
+        encoder = load_checkpoint(path).encoder
         self.assertEqual(encoder.embedding_width, 4)
         self.assertEqual(encoder.num_layers, 1)
         self._assert_matches_reference(encoder, arrays)
 
-    def test_albert_from_preset_matches_numpy_reference(self):
+    def test_albert_depth_from_the_recorded_signature(self):
         encoder = AlbertEncoder.from_preset(self.albert_dir)
         self.assertIsInstance(encoder, AlbertEncoder)
         self.assertEqual(encoder.num_layers, 3)
         self.assertEqual(encoder.embedding_width, 4)
-        self.assertEqual(encoder.hidden_size, HIDDEN_SIZE)
         self._assert_matches_reference(
             encoder, self.albert_arrays, albert=True, num_layers=3
         )
+        # Without functions, the depth must be given.
+        path = self._variant(
+            "albert_plain", self.albert_arrays, albert=True, num_layers=3
+        )
+        with self.assertRaisesRegex(ValueError, "records no `encoder_outputs`"):
+            load_checkpoint(path)
+        loaded = load_checkpoint(path, config_overrides={"num_layers": 3})
+        self._assert_matches_reference(
+            loaded.encoder, self.albert_arrays, albert=True, num_layers=3
+        )
+
+    def test_loading_never_runs_the_saved_model(self):
+        # The SavedModel's function writes a file when run: loading reads
+        # its variables only; `verify=True` runs it, as documented.
+        path = os.path.join(self.get_temp_dir(), "side_effect")
+        marker = os.path.join(self.get_temp_dir(), "ran.txt")
+        module = HubStyleEncoder(self.bert_arrays, 2, albert=False)
+        forward = module._forward
+        spec = tf.TensorSpec([None, None], tf.int32)
+
+        def call(inputs):
+            with tf.control_dependencies([tf.io.write_file(marker, "ran")]):
+                return {
+                    k: tf.identity(v) if k != "encoder_outputs" else v
+                    for k, v in forward(inputs).items()
+                }
+
+        module.__call__ = tf.function(
+            call, input_signature=[{n: spec for n in INPUTS}]
+        )
+        tf.saved_model.save(module, path)
+        loaded = load_checkpoint(path)
+        BertEncoder.from_preset(path)
+        self.assertFalse(os.path.exists(marker))
+        self._assert_matches_reference(loaded.encoder, self.bert_arrays)
+        verified = load_checkpoint(path, verify=True)
+        self.assertTrue(os.path.exists(marker))
+        self.assertLess(max(verified.differences.values()), 1e-4)
 
     def test_wrong_encoder_class(self):
         with self.assertRaisesRegex(
-            ValueError, "ALBERT encoder.*AlbertEncoder"
+            ValueError, "loads into an AlbertEncoder, not a BertEncoder"
         ):
             BertEncoder.from_preset(self.albert_dir)
-        with self.assertRaisesRegex(ValueError, "BERT encoder.*BertEncoder"):
-            load_tfhub_encoder(self.bert_dir, cls=AlbertEncoder)
-        albert = AlbertEncoder(
-            vocab_size=VOCAB_SIZE,
-            embedding_width=4,
-            hidden_size=HIDDEN_SIZE,
-            num_layers=3,
-            num_attention_heads=NUM_HEADS,
-            max_sequence_length=MAX_LENGTH,
-            type_vocab_size=TYPE_VOCAB_SIZE,
-            inner_dim=INNER_DIM,
-        )
-        with self.assertRaisesRegex(ValueError, "cannot load into"):
-            load_tfhub_weights(albert, self.bert_dir)
-        with self.assertRaisesRegex(ValueError, "must be a keras_nlp"):
-            load_tfhub_weights(object(), self.bert_dir)
+        with self.assertRaisesRegex(
+            ValueError, "loads into a BertEncoder, not an AlbertEncoder"
+        ):
+            load_checkpoint(self.bert_dir, cls=AlbertEncoder)
 
-    def test_load_weights_into_existing_encoder(self):
-        encoder = small_bert(output_dropout=0.0)
-        summary = load_tfhub_weights(encoder, self.bert_dir)
-        self.assertEqual(summary["loaded"], len(encoder.weights))
-        self.assertEqual(summary["skipped"], {"tokenizer setting": 1})
-        reference = numpy_bert.weights_from_keras_encoder(encoder)
-        expected = reference_weights(self.bert_arrays)
-        self.assertAllClose(
-            reference["layers"][1]["query_kernel"],
-            expected["layers"][1]["query_kernel"],
-        )
-
-    def test_missing_variable_leaves_encoder_untouched(self):
+    def test_weight_errors_name_the_variable(self):
+        cases = []
         arrays = dict(self.bert_arrays)
         del arrays["transformer/layer_1/output/bias"]
-        path = self._assert_load_fails_untouched(
-            "missing",
-            arrays,
-            r"(?s)Nothing was loaded.*Missing weights.*"
-            r"`transformer/layer_1/output/bias`.*\[8\]",
+        cases.append(
+            (
+                arrays,
+                r"(?s)Nothing was loaded.*Missing arrays.*"
+                r"`transformer/layer_1/output/bias`.*\[8\]",
+            )
         )
-        with self.assertRaisesRegex(
-            ValueError, "`transformer/layer_1/output/bias`"
-        ):
-            load_tfhub_encoder(path)
-
-    def test_extra_variable_leaves_encoder_untouched(self):
-        arrays = dict(self.bert_arrays)
-        arrays["adapter/kernel"] = np.ones((8, 8), "float32")
-        self._assert_load_fails_untouched(
-            "extra",
-            arrays,
-            r"(?s)Unmapped source variables.*`adapter/kernel` \[8, 8\]",
+        arrays = dict(self.bert_arrays, **{"adapter/kernel": np.ones((8, 8))})
+        cases.append(
+            (
+                arrays,
+                r"(?s)neither loaded nor skipped.*`adapter/kernel` \[8, 8\]",
+            )
         )
-
-    def test_wrong_shape_names_both_shapes(self):
         arrays = dict(self.bert_arrays)
         arrays["pooler_transform/bias"] = np.ones((7,), "float32")
-        self._assert_load_fails_untouched(
-            "shape",
-            arrays,
-            r"(?s)Shape mismatches.*`pooler_transform/bias` has shape \[7\].*"
-            r"`pooler_transform/bias` has shape \[8\]",
+        cases.append(
+            (
+                arrays,
+                r"`pooler_transform/bias` has shape \[7\], but the weight "
+                r"`pooler_transform/bias` \[8\] needs \[8\]",
+            )
         )
-
-    def test_masked_lm_head_is_skipped(self):
         arrays = dict(self.bert_arrays)
-        arrays["cls/predictions/output_bias/bias"] = np.zeros(30, "float32")
-        arrays["cls/predictions/transform/dense/kernel"] = np.zeros(
-            (8, 8), "float32"
-        )
-        path = self._variant("mlm", arrays)
-        encoder = small_bert()
-        summary = load_tfhub_weights(encoder, path, verify=False)
-        self.assertEqual(
-            summary["skipped"]["masked LM head (not part of the encoder)"], 2
-        )
+        arrays["pooler_transform/bias"] = np.ones((8,), "int32")
+        cases.append((arrays, r"`pooler_transform/bias` is a int32 array"))
+        for index, (arrays, message) in enumerate(cases):
+            path = self._variant(f"case_{index}", arrays)
+            with self.assertRaisesRegex(ValueError, message):
+                load_checkpoint(path)
 
-    def test_partial_masked_lm_head_is_an_error(self):
-        arrays = dict(self.bert_arrays)
-        arrays["cls/predictions/output_bias/bias"] = np.zeros(30, "float32")
-        path = self._variant("partial_mlm", arrays)
-        with self.assertRaisesRegex(
-            ValueError,
-            r"(?s)no complete masked LM head: it lacks "
-            r"`cls/predictions/transform/dense/kernel`.*"
-            r"`cls/predictions/transform/LayerNorm/beta`\. Expected",
-        ):
-            load_checkpoint(path, with_mlm_head=True)
-
-    def test_masked_lm_head_matches_numpy_reference(self):
+    def test_masked_lm_head(self):
         arrays = add_masked_lm_head(np.random.default_rng(3), self.bert_arrays)
         path = write_saved_model(
             os.path.join(self.get_temp_dir(), "bert_mlm"),
@@ -600,7 +559,12 @@ class TfhubSavedModelTest(TestCase):
             num_layers=2,
             vocab_path=self.vocab_path,
         )
-        loaded = load_checkpoint(path, with_mlm_head=True)
+        skipped = load_checkpoint(path)
+        self.assertEqual(
+            skipped.summary["skipped"]["pretraining head not requested"], 5
+        )
+        loaded = load_checkpoint(path, with_mlm_head=True, verify=True)
+        self.assertIn("mlm_logits", loaded.differences)
         encoder, head = loaded.encoder, loaded.masked_lm
         self.assertEqual(loaded.summary["loaded"], len(encoder.weights) + 5)
         self.assertIsNone(loaded.next_sentence)
@@ -627,7 +591,6 @@ class TfhubSavedModelTest(TestCase):
         x = x + arrays[p + "transform/LayerNorm/beta"]
         expected = x @ arrays["word_embeddings/embeddings"].T
         expected = expected + arrays[p + "output_bias/bias"]
-
         actual = head(
             encoder(INPUTS, training=False)["sequence_output"],
             masked_positions=positions,
@@ -644,46 +607,24 @@ class TfhubSavedModelTest(TestCase):
             masked_positions=positions,
         )
         self.assertAllClose(restored_logits, expected, atol=1e-5, rtol=1e-5)
-
-        # A head that does not reproduce the SavedModel's `mlm` function is
-        # rejected (here: gamma and beta swapped).
-        swapped = dict(tfhub_saved_model.MASKED_LM_VARIABLES)
-        swapped["masked_lm/norm/gamma"] = p + "transform/LayerNorm/beta"
-        swapped["masked_lm/norm/beta"] = p + "transform/LayerNorm/gamma"
-        with mock.patch.object(
-            tfhub_saved_model, "MASKED_LM_VARIABLES", swapped
-        ):
-            with self.assertRaisesRegex(
-                ValueError, r"does not reproduce its `mlm_logits`"
-            ):
-                load_checkpoint(path, with_mlm_head=True)
+        with self.assertRaisesRegex(ValueError, "has no masked LM head"):
+            load_checkpoint(self.bert_dir, with_mlm_head=True)
 
     def test_verification_catches_another_activation(self):
         with self.assertRaisesRegex(
             ValueError,
             r"does not reproduce.*inner_activation='relu'.*config_overrides",
         ):
-            load_tfhub_encoder(
-                self.bert_dir, config_overrides={"inner_activation": "relu"}
+            load_checkpoint(
+                self.bert_dir,
+                config_overrides={"inner_activation": "relu"},
+                verify=True,
             )
-        encoder = small_bert(inner_activation="relu")
-        before = snapshot(encoder)
-        with self.assertRaisesRegex(ValueError, "does not reproduce"):
-            load_tfhub_weights(encoder, self.bert_dir)
-        self.assertAllClose(snapshot(encoder), before)
-        # Unverified, the weights load.
-        load_tfhub_weights(encoder, self.bert_dir, verify=False)
-        self.assertAllClose(
-            encoder.get_layer("pooler_transform").bias,
-            self.bert_arrays["pooler_transform/bias"],
+        # Unverified, the same weights load.
+        loaded = load_checkpoint(
+            self.bert_dir, config_overrides={"inner_activation": "relu"}
         )
-
-    def test_uncallable_saved_model_needs_verify_false(self):
-        path = self._variant("uncallable", self.bert_arrays)
-        with self.assertRaisesRegex(ValueError, "cannot be called.*verify"):
-            load_tfhub_encoder(path)
-        encoder = load_tfhub_encoder(path, verify=False)
-        self.assertEqual(encoder.num_layers, 2)
+        self.assertIsNone(loaded.differences)
 
     def test_not_an_encoder(self):
         path = os.path.join(self.get_temp_dir(), "other")
@@ -691,53 +632,38 @@ class TfhubSavedModelTest(TestCase):
         module.weights = [tf.Variable(tf.ones([3]), name="dense/kernel")]
         tf.saved_model.save(module, path)
         with self.assertRaisesRegex(
-            ValueError, r"not a TF Hub BERT or ALBERT encoder.*`dense/kernel`"
+            ValueError, r"not a TF Hub BERT or ALBERT encoder.*'dense/kernel'"
         ):
             BertEncoder.from_preset(path)
+        # A preprocessing model is named as such.
+        path = os.path.join(self.get_temp_dir(), "preprocess")
+        module = tf.Module()
+        module.tokenize = tf.Module()
+        module.bert_pack_inputs = tf.Module()
+        module.vocab = tf.Variable(tf.ones([3]))
+        tf.saved_model.save(module, path)
+        with self.assertRaisesRegex(ValueError, "is a TF Hub preprocessing"):
+            BertEncoder.from_preset(path)
 
-    def test_layer_gap(self):
+    def test_layer_gap_and_heads(self):
         arrays = {
             key.replace("layer_1/", "layer_2/"): value
             for key, value in self.bert_arrays.items()
         }
-        path = self._variant("gap", arrays)
-        with self.assertRaisesRegex(ValueError, r"without gaps.*missing \[1\]"):
-            load_tfhub_encoder(path)
-
-    def test_heads_that_do_not_split_hidden_size(self):
+        with self.assertRaisesRegex(ValueError, r"without gaps.*\[0, 2\]"):
+            load_checkpoint(self._variant("gap", arrays))
         arrays = dict(self.bert_arrays)
         arrays["transformer/layer_0/self_attention/query/kernel"] = np.ones(
             (8, 3, 2), "float32"
         )
-        path = self._variant("heads", arrays)
         with self.assertRaisesRegex(ValueError, "do not split the hidden"):
-            load_tfhub_encoder(path)
-
-    def test_malformed_variables(self):
+            load_checkpoint(self._variant("heads", arrays))
         arrays = dict(self.bert_arrays)
         del arrays["position_embedding/embeddings"]
-        path = self._variant("no_position", arrays)
         with self.assertRaisesRegex(
             ValueError, "has no variable `position_embedding/embeddings`"
         ):
-            load_tfhub_encoder(path)
-        arrays = dict(self.bert_arrays)
-        arrays["transformer/layer_0/self_attention/query/kernel"] = np.ones(
-            (8, 8), "float32"
-        )
-        path = self._variant("rank", arrays)
-        with self.assertRaisesRegex(ValueError, r"must have rank 3.*\[8, 8\]"):
-            load_tfhub_encoder(path)
-        arrays = {
-            key: value
-            for key, value in self.albert_arrays.items()
-            if not key.startswith("embedding_projection/")
-        }
-        path = self._variant("no_projection", arrays, albert=True)
-        with self.assertRaisesRegex(
-            ValueError, "has no `embedding_projection`"
-        ):
-            load_tfhub_encoder(path)
+            load_checkpoint(self._variant("no_position", arrays))
 
     def test_duplicate_variable_names(self):
         path = os.path.join(self.get_temp_dir(), "duplicates")
@@ -748,98 +674,28 @@ class TfhubSavedModelTest(TestCase):
         ]
         tf.saved_model.save(module, path)
         with self.assertRaisesRegex(
-            ValueError, r"two different variables named `pooler_transform"
+            ValueError, r"two variables named `pooler_transform/bias`"
         ):
-            load_tfhub_encoder(path)
+            load_checkpoint(path)
 
-    def test_saved_model_with_other_outputs(self):
-        path = os.path.join(self.get_temp_dir(), "other_outputs")
-        module = HubStyleEncoder(self.bert_arrays, 2, albert=False)
-        spec = tf.TensorSpec([None, None], tf.int32)
-        module.__call__ = tf.function(
-            lambda inputs: {"logits": tf.cast(inputs["input_mask"], "float32")},
-            input_signature=[
-                {
-                    "input_word_ids": spec,
-                    "input_mask": spec,
-                    "input_type_ids": spec,
-                }
-            ],
-        )
-        tf.saved_model.save(module, path)
+    def test_corrupted_files_are_named(self):
+        path = os.path.join(self.get_temp_dir(), "corrupted")
+        shutil.copytree(self.bert_dir, path)
+        data = os.path.join(path, "variables", "variables.data-00000-of-00001")
+        with open(data, "r+b") as file:
+            file.truncate(100)
         with self.assertRaisesRegex(
-            ValueError, r"does not return a dict.*\['logits'\]"
+            ValueError, r"Cannot read the SavedModel's variables.*corrupted"
         ):
-            load_tfhub_encoder(path)
+            load_checkpoint(path)
+        with open(os.path.join(path, "saved_model.pb"), "wb") as file:
+            file.write(b"\x12\xff not a proto")
+        with self.assertRaisesRegex(
+            ValueError, r"Cannot parse .*saved_model\.pb.*corrupted"
+        ):
+            load_checkpoint(path)
 
-    def test_lowercasing_is_picked_up(self):
-        uncased = load_tfhub_tokenizer(self.bert_dir)
-        self.assertIsInstance(uncased, WordPieceTokenizer)
-        self.assertTrue(uncased.lowercase)
-        self.assertAllEqual(uncased("Hello World"), [5, 6])
-        cased_dir = self._variant(
-            "cased",
-            self.bert_arrays,
-            vocab_path=self.vocab_path,
-            do_lower_case=False,
-        )
-        cased = load_tfhub_tokenizer(cased_dir)
-        self.assertFalse(cased.lowercase)
-        self.assertAllEqual(cased("Hello world"), [1, 6])
-        # An explicit setting overrides the SavedModel's.
-        self.assertTrue(
-            load_tfhub_tokenizer(cased_dir, lowercase=True).lowercase
-        )
-
-    def test_tokenizer_errors(self):
-        no_flag = self._variant(
-            "no_flag",
-            self.bert_arrays,
-            vocab_path=self.vocab_path,
-            do_lower_case=None,
-        )
-        with self.assertRaisesRegex(ValueError, "no `do_lower_case`"):
-            load_tfhub_tokenizer(no_flag)
-        self.assertTrue(load_tfhub_tokenizer(no_flag, True).lowercase)
-        no_vocab = self._variant("no_vocab", self.bert_arrays)
-        with self.assertRaisesRegex(ValueError, "neither a `vocab_file`"):
-            load_tfhub_tokenizer(no_vocab)
-        with self.assertRaisesRegex(ValueError, "must be a bool"):
-            load_tfhub_tokenizer(self.bert_dir, lowercase="yes")
-
-    def test_sentence_piece_tokenizer(self):
-        # ALBERT SavedModels without `do_lower_case` lower-case (and strip
-        # accents) by the TF Hub convention.
-        reference = sentencepiece.SentencePieceProcessor(
-            model_file=os.path.join(self.root, "spm.model")
-        )
-        tokenizer = load_tfhub_tokenizer(self.albert_dir)
-        self.assertIsInstance(tokenizer, SentencePieceTokenizer)
-        self.assertTrue(tokenizer.lowercase)
-        self.assertTrue(tokenizer.strip_accents)
-        self.assertEqual(tokenizer.cls_token_id, 2)
-        self.assertAllEqual(
-            tokenizer("Hello  WÖRLD"), reference.encode("hello world")
-        )
-        # An explicit setting overrides the convention.
-        tokenizer = load_tfhub_tokenizer(self.albert_dir, lowercase=False)
-        self.assertFalse(tokenizer.lowercase)
-        self.assertAllEqual(tokenizer("Hello"), reference.encode("Hello"))
-        cased_dir = self._variant(
-            "sp_cased",
-            self.albert_arrays,
-            albert=True,
-            sp_model_path=os.path.join(self.root, "spm.model"),
-            do_lower_case=False,
-        )
-        cased = load_tfhub_tokenizer(cased_dir)
-        self.assertIsInstance(cased, SentencePieceTokenizer)
-        self.assertFalse(cased.lowercase)
-        self.assertFalse(cased.strip_accents)
-
-    def test_preprocessor_from_saved_model(self):
-        # `from_preset` reads the tokenizer of a SavedModel directly, with
-        # the settings a converted preset gets.
+    def test_tokenizer_settings(self):
         preprocessor = BertPreprocessor.from_preset(
             self.bert_dir, sequence_length=4
         )
@@ -848,34 +704,35 @@ class TfhubSavedModelTest(TestCase):
         self.assertAllEqual(
             preprocessor(["Hello World"])["input_word_ids"], [[2, 5, 6, 3]]
         )
-        preprocessor = BertPreprocessor.from_preset(
-            self.albert_dir, sequence_length=16
+        cased_dir = self._variant(
+            "cased",
+            self.bert_arrays,
+            vocab_path=self.vocab_path,
+            do_lower_case=False,
         )
-        tokenizer = preprocessor.tokenizer
-        self.assertIsInstance(tokenizer, SentencePieceTokenizer)
+        cased = WordPieceTokenizer.from_preset(cased_dir)
+        self.assertFalse(cased.lowercase)
+        self.assertAllEqual(cased("Hello world"), [1, 6])
+        # ALBERT SavedModels without `do_lower_case` lower-case and strip
+        # accents, the TF Hub convention.
+        reference = sentencepiece.SentencePieceProcessor(
+            model_file=self.sp_model_path
+        )
+        tokenizer = SentencePieceTokenizer.from_preset(self.albert_dir)
         self.assertTrue(tokenizer.lowercase)
         self.assertTrue(tokenizer.strip_accents)
-        reference = sentencepiece.SentencePieceProcessor(
-            model_file=os.path.join(self.root, "spm.model")
-        )
-        expected = [2] + reference.encode("hello world") + [3]
-        expected += [0] * (16 - len(expected))
         self.assertAllEqual(
-            preprocessor(["HELLO Wörld"])["input_word_ids"], [expected]
+            tokenizer("Hello  WÖRLD"), reference.encode("hello world")
         )
-        self.assertTrue(
-            SentencePieceTokenizer.from_preset(self.albert_dir).lowercase
-        )
-        no_vocab = self._variant("no_vocab_preset", self.bert_arrays)
-        with self.assertRaisesRegex(ValueError, "neither a `vocab_file`"):
+        no_vocab = self._variant("no_vocab", self.bert_arrays)
+        with self.assertRaisesRegex(ValueError, "has no vocabulary file"):
             BertPreprocessor.from_preset(no_vocab)
 
     def test_handle_resolution(self):
-        # `file://` paths.
         encoder = BertEncoder.from_preset("file://" + self.bert_dir)
         self.assertEqual(encoder.num_layers, 2)
-        # A TF Hub handle found in a pre-populated TFHUB_CACHE_DIR (this is
-        # where tensorflow_hub.resolve downloads to): no network access.
+        # A TF Hub handle found in a pre-populated TFHUB_CACHE_DIR (where
+        # tensorflow_hub.resolve downloads to): no network access.
         handle = "https://tfhub.dev/tensorflow/small_bert/bert_en_uncased/1"
         cache_dir = self.get_temp_dir()
         shutil.copytree(
@@ -883,78 +740,31 @@ class TfhubSavedModelTest(TestCase):
             os.path.join(cache_dir, hashlib.sha1(handle.encode()).hexdigest()),
         )
         with mock.patch.dict(os.environ, {"TFHUB_CACHE_DIR": cache_dir}):
+            self.assertEqual(loading.detect_format(handle), "tfhub_saved_model")
             encoder = BertEncoder.from_preset(handle)
-            tokenizer = load_tfhub_tokenizer(handle)
+            tokenizer = WordPieceTokenizer.from_preset(handle)
         self.assertAllClose(
             encoder(INPUTS)["pooled_output"],
             BertEncoder.from_preset(self.bert_dir)(INPUTS)["pooled_output"],
         )
         self.assertTrue(tokenizer.lowercase)
 
-    def test_resolution_errors(self):
-        missing = os.path.join(self.get_temp_dir(), "missing")
-        with self.assertRaisesRegex(ValueError, "is not a directory"):
-            load_tfhub_encoder(missing)
-        with self.assertRaisesRegex(ValueError, "must be a SavedModel"):
-            load_tfhub_encoder(3)
-        empty = self.get_temp_dir()
-        with self.assertRaisesRegex(ValueError, "Cannot load the SavedModel"):
-            load_tfhub_encoder(empty)
-        with mock.patch(
-            "tensorflow_hub.resolve", side_effect=OSError("no network")
-        ):
-            with self.assertRaisesRegex(ValueError, "Cannot resolve.*network"):
-                load_tfhub_encoder("https://tfhub.dev/google/none/1")
-
-    def test_detection(self):
-        detect = tfhub_saved_model.is_tfhub_saved_model
-        self.assertTrue(detect(self.bert_dir))
-        self.assertTrue(detect("file://" + self.bert_dir))
-        self.assertTrue(detect("https://tfhub.dev/google/x/1"))
-        self.assertFalse(detect(self.root))
-        self.assertFalse(detect(os.path.join(self.root, "missing")))
-        self.assertFalse(detect(None))
-
-    def test_config_overrides(self):
-        encoder = load_tfhub_encoder(
-            self.bert_dir, config_overrides={"output_dropout": 0.0}
-        )
-        self.assertEqual(encoder.output_dropout, 0.0)
-        with self.assertRaisesRegex(ValueError, "does not describe a valid"):
-            load_tfhub_encoder(
-                self.bert_dir, config_overrides={"num_attention_heads": 3}
-            )
-        with self.assertRaisesRegex(ValueError, "must be a dict"):
-            load_tfhub_encoder(self.bert_dir, config_overrides=["gelu"])
-
-    def test_load_checkpoint_and_convert_to_preset(self):
+    def test_convert_to_preset(self):
         loaded = load_checkpoint(self.bert_dir)
         self.assertEqual(loaded.source_format, "tfhub_saved_model")
         self.assertEqual(loaded.summary["loaded"], len(loaded.encoder.weights))
         self.assertEqual(
+            loaded.summary["skipped"], {"tokenizer setting (do_lower_case)": 1}
+        )
+        self.assertEqual(
             loaded.tokenizer_settings,
             {"lowercase": True, "strip_accents": None},
         )
-        self.assertTrue(loaded.vocabulary_file.endswith("vocab.txt"))
         albert = load_checkpoint(self.albert_dir)
         self.assertEqual(
             albert.tokenizer_settings,
             {"lowercase": True, "strip_accents": True},
         )
-        with self.assertRaisesRegex(
-            ValueError,
-            r"no complete masked LM head.*"
-            r"`cls/predictions/transform/dense/kernel`.*"
-            r"with_mlm_head=False",
-        ):
-            load_checkpoint(self.bert_dir, with_mlm_head=True)
-        with self.assertRaisesRegex(ValueError, "no complete masked LM head"):
-            convert_to_preset(
-                self.bert_dir,
-                os.path.join(self.get_temp_dir(), "no_head"),
-                with_mlm_head=True,
-            )
-
         preset = os.path.join(self.get_temp_dir(), "preset")
         convert_to_preset(self.bert_dir, preset)
         restored = BertEncoder.from_preset(preset)

@@ -17,7 +17,7 @@
 import os
 import re
 
-from keras_nlp.encoders import preset_utils
+from keras_nlp.encoders import preset
 
 # Source vocabulary file name -> its name in a keras_nlp preset.
 VOCABULARY_FILES = (
@@ -48,37 +48,22 @@ def find_vocabulary(path):
     return None, None
 
 
-def read_tokenizer_settings(path):
-    """Reads how a checkpoint's tokenizer normalizes text.
+def read_settings(path):
+    """Reads how a checkpoint's tokenizer normalizes text, and from where.
 
-    The settings come from the first of these that says: the
-    `"preprocessor"` entry of a keras_nlp preset's `config.json`; Hugging
-    Face `tokenizer_config.json` (`do_lower_case`, `strip_accents`,
-    `tokenize_chinese_chars`, `keep_accents`) or `tokenizer.json`; a
-    `do_lower_case` entry in `bert_config.json` or `albert_config.json`;
-    `"uncased"` or `"cased"` in the directory name (as in Google's
-    `uncased_L-12_H-768_A-12`); the vocabulary itself (a WordPiece
-    vocabulary with upper-case tokens is cased); ALBERT's default
+    The settings come from the first of these that says: Hugging Face
+    `tokenizer_config.json` or `tokenizer.json`; a `do_lower_case`
+    entry in `bert_config.json` or `albert_config.json`; `"uncased"` or
+    `"cased"` in the directory name (as in `uncased_L-12_H-768_A-12`); the
+    vocabulary itself (upper-case tokens: cased); ALBERT's default
     (lower-cased, accents stripped).
 
-    Args:
-        path: str. A checkpoint or preset directory.
-
     Returns:
-        A dict of keras_nlp tokenizer arguments, e.g.
-        `{"lowercase": True, "strip_accents": None}`, or `{}` when the
-        directory holds no vocabulary and says nothing.
+        `(settings, origin)`: tokenizer arguments such as
+        `{"lowercase": True, "strip_accents": None}` (`{}` when nothing
+        says), and a phrase naming where they came from.
     """
-    settings, _ = read_tokenizer_settings_with_reason(path)
-    return settings
-
-
-def read_tokenizer_settings_with_reason(path):
-    """`read_tokenizer_settings`, plus a string telling where they came from."""
     path = os.fspath(path)
-    preset = _read_json(os.path.join(path, "config.json"))
-    if isinstance(preset.get("preprocessor"), dict):
-        return dict(preset["preprocessor"]), "the keras_nlp preset config"
 
     vocabulary_file, preset_name = find_vocabulary(path)
     sentence_piece = preset_name == "spm.model"
@@ -158,5 +143,5 @@ def _casing_from_name(path):
 def _read_json(path):
     if not os.path.isfile(path):
         return {}
-    data = preset_utils.read_json(path, fix="Fix or remove the file.")
+    data = preset.read_json(path, fix="Fix or remove the file.")
     return data if isinstance(data, dict) else {}

@@ -17,7 +17,6 @@ import os
 
 from keras_nlp.conversion import tokenizer_settings
 from keras_nlp.conversion.tokenizer_settings import find_vocabulary
-from keras_nlp.conversion.tokenizer_settings import read_tokenizer_settings
 from keras_nlp.testing.test_case import TestCase
 
 UNCASED = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "the", "##s", "<s>"]
@@ -41,11 +40,11 @@ class TokenizerSettingsTest(TestCase):
 
     def test_vocabulary_casing(self):
         self.assertEqual(
-            read_tokenizer_settings(self._directory()),
+            _settings(self._directory()),
             {"lowercase": True, "strip_accents": None},
         )
         self.assertEqual(
-            read_tokenizer_settings(self._directory(vocabulary=CASED)),
+            _settings(self._directory(vocabulary=CASED)),
             {"lowercase": False, "strip_accents": None},
         )
 
@@ -59,15 +58,13 @@ class TokenizerSettingsTest(TestCase):
             # The name wins over the vocabulary.
             vocabulary = UNCASED if not lowercase else CASED
             path = self._directory(name, vocabulary)
-            self.assertEqual(
-                read_tokenizer_settings(path)["lowercase"], lowercase, name
-            )
+            self.assertEqual(_settings(path)["lowercase"], lowercase, name)
         snapshot = os.path.join(
             self.get_temp_dir(), "models--bert-base-cased", "snapshots"
         )
         os.makedirs(snapshot)
         path = self._directory(os.path.join(snapshot, "abc123"))
-        self.assertFalse(read_tokenizer_settings(path)["lowercase"])
+        self.assertFalse(_settings(path)["lowercase"])
 
     def test_huggingface_tokenizer_config(self):
         path = self._directory(
@@ -80,9 +77,7 @@ class TokenizerSettingsTest(TestCase):
                 }
             },
         )
-        settings, origin = (
-            tokenizer_settings.read_tokenizer_settings_with_reason(path)
-        )
+        settings, origin = tokenizer_settings.read_settings(path)
         self.assertEqual(
             settings,
             {"lowercase": False, "strip_accents": True, "split_on_cjk": False},
@@ -101,7 +96,7 @@ class TokenizerSettingsTest(TestCase):
             },
         )
         self.assertEqual(
-            read_tokenizer_settings(path),
+            _settings(path),
             {"lowercase": True, "strip_accents": False},
         )
         self.assertEqual(
@@ -120,7 +115,7 @@ class TokenizerSettingsTest(TestCase):
             files={"tokenizer.json": {"normalizer": normalizer}}
         )
         self.assertEqual(
-            read_tokenizer_settings(path),
+            _settings(path),
             {"lowercase": False, "strip_accents": None, "split_on_cjk": True},
         )
 
@@ -128,24 +123,15 @@ class TokenizerSettingsTest(TestCase):
         path = self._directory(
             "uncased", files={"bert_config.json": {"do_lower_case": False}}
         )
-        self.assertFalse(read_tokenizer_settings(path)["lowercase"])
-
-    def test_keras_nlp_preset(self):
-        settings = {"lowercase": False, "strip_accents": True}
-        path = self._directory(
-            files={"config.json": {"preprocessor": settings}}
-        )
-        self.assertEqual(read_tokenizer_settings(path), settings)
+        self.assertFalse(_settings(path)["lowercase"])
 
     def test_albert_default_and_nothing(self):
         path = self._directory(vocabulary=None, files={"30k-clean.model": "x"})
         self.assertEqual(
-            read_tokenizer_settings(path),
+            _settings(path),
             {"lowercase": True, "strip_accents": True},
         )
-        self.assertEqual(
-            read_tokenizer_settings(self._directory("x", vocabulary=None)), {}
-        )
+        self.assertEqual(_settings(self._directory("x", vocabulary=None)), {})
         self.assertEqual(
             find_vocabulary(self._directory("y", vocabulary=None)),
             (None, None),
@@ -154,4 +140,8 @@ class TokenizerSettingsTest(TestCase):
     def test_invalid_json_is_an_error(self):
         path = self._directory(files={"tokenizer_config.json": "{"})
         with self.assertRaisesRegex(ValueError, "is not valid JSON"):
-            read_tokenizer_settings(path)
+            _settings(path)
+
+
+def _settings(path):
+    return tokenizer_settings.read_settings(path)[0]

@@ -16,3 +16,5 @@
 
 from keras_nlp.encoders.albert_encoder import AlbertEncoder
 from keras_nlp.encoders.bert_encoder import BertEncoder
+from keras_nlp.encoders.inputs import INPUT_NAMES
+from keras_nlp.encoders.preset import from_preset

@@ -19,7 +19,6 @@ import inspect
 import keras
 
 from keras_nlp.encoders import encoder_utils
-from keras_nlp.encoders import preset_utils
 
 
 class Encoder(keras.Model):
@@ -76,22 +75,23 @@ class Encoder(keras.Model):
         """Builds the encoder and loads pretrained weights from `path`.
 
         `path` may be a keras_nlp preset directory (written by
-        `save_to_preset` or `tools/checkpoint_conversion`), or, once
-        `keras_nlp.conversion` is imported (`import keras_nlp` does it), a
-        source the converters read directly: an original google-research
-        BERT or ALBERT checkpoint directory, a TF Hub BERT/ALBERT
-        SavedModel (directory or handle) or a Hugging Face BERT/ALBERT
-        directory with `model.safetensors`. The format is recognized from
-        the files present. Every source variable is mapped to exactly one
-        weight (or skipped by a named rule, such as optimizer slots) and
-        shapes are checked before anything is assigned.
+        `save_to_preset` or `tools/checkpoint_conversion`) or a source that
+        `keras_nlp.conversion.load_checkpoint` reads: an original
+        google-research BERT or ALBERT checkpoint (directory or
+        `bert_model.ckpt` prefix), a TF Hub BERT/ALBERT SavedModel or a
+        Hugging Face BERT/ALBERT directory with `model.safetensors`. The
+        format is recognized from the files present. Every source variable
+        is mapped to exactly one weight (or skipped by a named rule, such
+        as optimizer slots), with shapes and dtypes checked before anything
+        is assigned. Loading reads weights only; it never runs the
+        source's code. `keras_nlp.encoders.from_preset(path)` returns the
+        class the source holds.
 
         Presets do not pin a dtype policy: the encoder is built under the
         global policy (`keras.config.set_dtype_policy`), or under `dtype`.
 
         Args:
-            path: str. The preset directory, source directory or TF Hub
-                handle.
+            path: str. The preset directory or checkpoint source.
             dtype: optional dtype policy (such as `"mixed_bfloat16"`) to
                 build the encoder with. Defaults to the global policy.
 
@@ -101,20 +101,13 @@ class Encoder(keras.Model):
         Raises:
             ValueError: if `path` holds nothing recognized (the message
                 lists what was found and the accepted layouts), a model of
-                another encoder class, or weights that do not fit its
+                another encoder class, a vocabulary whose size is not the
+                encoder's `vocab_size`, or weights that do not fit its
                 config.
         """
-        encoder = preset_utils.load_encoder(cls, path)
-        if dtype is None:
-            return encoder
-        policy = keras.dtype_policies.get(dtype)
-        if policy.name == encoder.dtype_policy.name:
-            return encoder
-        config = encoder.get_config()
-        config["dtype"] = keras.dtype_policies.serialize(policy)
-        rebuilt = cls.from_config(config)
-        rebuilt.set_weights(encoder.get_weights())
-        return rebuilt
+        from keras_nlp.encoders import preset
+
+        return preset.load_encoder(path, cls=cls, dtype=dtype)
 
     def save_to_preset(self, path, tokenizer=None, overwrite=False):
         """Writes the encoder (and a tokenizer's vocabulary) to a preset.
@@ -126,7 +119,10 @@ class Encoder(keras.Model):
                 settings are written beside the weights, so that
                 `keras_nlp.tokenizers.BertPreprocessor.from_preset(path)`
                 rebuilds it.
-            overwrite: bool. Whether to replace an existing preset.
-                Defaults to `False`.
+            overwrite: bool. Whether to replace an existing preset. The
+                whole directory is replaced at once: no file of the
+                previous preset remains. Defaults to `False`.
         """
-        preset_utils.save_encoder(self, path, tokenizer, overwrite)
+        from keras_nlp.encoders import preset
+
+        preset.save_preset(self, path, tokenizer, overwrite)

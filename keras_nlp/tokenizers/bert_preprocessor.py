@@ -227,15 +227,16 @@ class BertPreprocessor(keras.layers.Layer):
         `SentencePieceTokenizer` if it holds `spm.model`, with the tokenizer
         settings (such as `"lowercase"`) stored under `"preprocessor"` in
         the preset's `config.json`; the `"sequence_length"` stored there, if
-        any, is the default `sequence_length`. Any other path is offered to
-        the registered vocabulary sources (original BERT and ALBERT
-        checkpoint directories, Hugging Face directories, TF Hub
-        SavedModels), which give the vocabulary and the text normalization
-        the model was trained with (e.g. `do_lower_case`).
+        any, is the default `sequence_length`. An original BERT or ALBERT
+        checkpoint, a Hugging Face directory or a TF Hub SavedModel is read
+        by `keras_nlp.conversion`, which gives the vocabulary and the text
+        normalization the model was trained with (e.g. `do_lower_case`).
+        The vocabulary must have as many tokens as the encoder's
+        `vocab_size`, when the source says it.
 
         Args:
             preset: str. Path of the preset directory, or of a checkpoint
-                directory or handle that a vocabulary source recognizes.
+                directory or handle.
             sequence_length: int, optional. Overrides the preset's
                 sequence length. Defaults to the preset's, else `128`.
             **kwargs: Other constructor arguments, e.g. `truncate`.
@@ -244,7 +245,8 @@ class BertPreprocessor(keras.layers.Layer):
             A `BertPreprocessor`.
 
         Raises:
-            ValueError: if `preset` holds no vocabulary file.
+            ValueError: if `preset` holds no vocabulary file, or one whose
+                size is not the encoder's `vocab_size`.
 
         Example:
 

@@ -14,7 +14,6 @@
 
 """Private base class of the keras_nlp tokenizers (not exported)."""
 
-import json
 import os
 
 import keras
@@ -245,17 +244,15 @@ class Tokenizer(keras.layers.Layer):
         (`asset_file_name`) and the tokenizer settings stored under the key
         `"preprocessor"` of its `config.json`, if any (settings that are not
         arguments of this class, such as a packer's `sequence_length`, are
-        ignored). Any other path is offered to the registered vocabulary
-        sources (see `register_vocabulary_source`; importing keras_nlp
-        registers original BERT and ALBERT checkpoint directories, Hugging
-        Face directories and TF Hub SavedModels), which read the vocabulary
-        and the text normalization (such as lower-casing) the model was
-        trained with. A directory that no source recognizes is read as a
-        preset.
+        ignored). An original BERT or ALBERT checkpoint, a Hugging Face
+        directory or a TF Hub SavedModel is read by `keras_nlp.conversion`,
+        which gives the vocabulary and the text normalization (such as
+        lower-casing) the model was trained with. The vocabulary must have
+        the encoder's `vocab_size` tokens when that is known.
 
         Args:
             preset: str. Path of the preset directory, or of a checkpoint
-                directory or handle that a vocabulary source recognizes.
+                directory or handle.
             **kwargs: Constructor arguments that override the preset's
                 settings, e.g. `name`.
 
@@ -354,72 +351,17 @@ class Tokenizer(keras.layers.Layer):
         raise NotImplementedError
 
 
-class VocabularySource:
-    """A registered kind of checkpoint that `from_preset` reads from.
-
-    Args:
-        name: str. A short identifier, e.g. `"tfhub_saved_model"`.
-        detect_fn: callable `(path) -> bool`. Must return False, never
-            raise, for a path it does not recognize.
-        load_fn: callable `(path) -> (asset_file_name, vocabulary_file,
-            settings)`: the `asset_file_name` of the tokenizer class that
-            reads the vocabulary (`"vocab.txt"` for WordPiece, `"spm.model"`
-            for SentencePiece), the path of the vocabulary file, and a dict
-            of tokenizer settings (constructor arguments, e.g.
-            `{"lowercase": False}`).
-    """
-
-    def __init__(self, name, detect_fn, load_fn):
-        self.name = name
-        self.detect_fn = detect_fn
-        self.load_fn = load_fn
-
-
-# Registered `VocabularySource`s, in the order they are tried.
-_VOCABULARY_SOURCES = []
-
-
-def register_vocabulary_source(name, detect_fn, load_fn):
-    """Registers (or replaces, by `name`) a vocabulary source for `from_preset`.
-
-    Packages that read foreign checkpoints (keras_nlp.conversion) register
-    their layouts at import, so that the tokenizers' and
-    `BertPreprocessor`'s `from_preset` build the tokenizer a checkpoint was
-    trained with. Sources are tried in registration order on any path that
-    is not a keras_nlp preset directory.
-
-    Args:
-        name: str. The source's identifier.
-        detect_fn: callable `(path) -> bool`, as in `VocabularySource`.
-        load_fn: callable `(path) -> (asset_file_name, vocabulary_file,
-            settings)`, as in `VocabularySource`.
-
-    Returns:
-        The registered `VocabularySource`.
-    """
-    entry = VocabularySource(name, detect_fn, load_fn)
-    for index, existing in enumerate(_VOCABULARY_SOURCES):
-        if existing.name == name:
-            _VOCABULARY_SOURCES[index] = entry
-            return entry
-    _VOCABULARY_SOURCES.append(entry)
-    return entry
-
-
-def vocabulary_sources():
-    """The registered `VocabularySource`s, in the order they are tried."""
-    return list(_VOCABULARY_SOURCES)
-
-
 def read_preset_vocabulary(preset, asset_file_names):
     """Finds the vocabulary file and tokenizer settings of `preset`.
 
-    A keras_nlp preset directory (its `config.json` has a `"preprocessor"`
-    entry, or `"class_name"` and `"config"`) is read directly: the first of
-    `asset_file_names` it holds, with the settings stored under
-    `"preprocessor"`. Any other path goes to the first registered vocabulary
-    source that recognizes it; a directory that none recognizes is read as
-    a preset without settings.
+    A keras_nlp preset directory (its `config.json` has `"class_name"` and
+    `"config"`, or a `"preprocessor"` entry), or a directory holding only a
+    vocabulary, is read directly: the first of `asset_file_names` it holds,
+    with the settings stored under `"preprocessor"`. Any other checkpoint
+    (original BERT or ALBERT, TF Hub SavedModel, Hugging Face) is read by
+    `keras_nlp.conversion`, imported here, which gives the vocabulary and
+    the normalization the model was trained with. When the encoder's
+    `vocab_size` is known, the vocabulary must have that many tokens.
 
     Args:
         preset: str. A preset directory, or a checkpoint directory or handle.
@@ -428,38 +370,55 @@ def read_preset_vocabulary(preset, asset_file_names):
 
     Returns:
         `(asset_file_name, vocabulary_file, settings)`, or None when
-        `preset` holds none of `asset_file_names` and no source recognizes
-        it.
+        `preset` holds none of `asset_file_names` and is no checkpoint.
 
     Raises:
-        ValueError: if the preset's `config.json` is malformed.
+        ValueError: if the preset's `config.json` is malformed, or the
+            vocabulary's size differs from the encoder's `vocab_size`.
     """
+    from keras_nlp.encoders import preset as preset_lib
+
     preset = os.fspath(preset)
-    config = _read_config_json(preset)
+    config = None
+    config_path = os.path.join(preset, preset_lib.CONFIG_FILE)
+    if os.path.isfile(config_path):
+        config = preset_lib.read_json(config_path, fix="Fix or remove it.")
     is_keras_nlp_preset = isinstance(config, dict) and (
         "preprocessor" in config or {"class_name", "config"} <= set(config)
     )
-    if not is_keras_nlp_preset:
-        for source in _VOCABULARY_SOURCES:
-            if source.detect_fn(preset):
-                asset_file_name, vocabulary_file, settings = source.load_fn(
-                    preset
-                )
-                return asset_file_name, vocabulary_file, dict(settings or {})
+    if is_keras_nlp_preset:
+        preset_lib.read_preset_config(preset)  # Refuses unknown keys.
+    else:
+        from keras_nlp.conversion import loading
+
+        found = loading.read_vocabulary(preset)
+        if found is not None:
+            name, vocabulary_file, settings, vocab_size = found
+            preset_lib.check_vocabulary_size(
+                vocabulary_file, vocab_size, f"the checkpoint {preset!r}"
+            )
+            return name, vocabulary_file, dict(settings)
     for asset_file_name in asset_file_names:
         asset_path = os.path.join(preset, asset_file_name)
-        if os.path.isfile(asset_path):
-            settings = {}
-            if is_keras_nlp_preset:
-                settings = config.get("preprocessor") or {}
-            if not isinstance(settings, dict):
-                raise ValueError(
-                    'The "preprocessor" entry of the preset\'s `config.json` '
-                    "must be a JSON object of tokenizer settings, e.g. "
-                    '{"lowercase": true}. '
-                    f"Received: preprocessor={settings!r}"
-                )
-            return asset_file_name, asset_path, dict(settings)
+        if not os.path.isfile(asset_path):
+            continue
+        settings = config.get("preprocessor") if is_keras_nlp_preset else {}
+        settings = {} if settings is None else settings
+        if not isinstance(settings, dict):
+            raise ValueError(
+                'The "preprocessor" entry of the preset\'s `config.json` '
+                "must be a JSON object of tokenizer settings, e.g. "
+                '{"lowercase": true}. '
+                f"Received: preprocessor={settings!r}"
+            )
+        encoder_config = config.get("config") if is_keras_nlp_preset else None
+        if isinstance(encoder_config, dict) and "vocab_size" in encoder_config:
+            preset_lib.check_vocabulary_size(
+                asset_path,
+                encoder_config["vocab_size"],
+                f"the preset {preset!r}",
+            )
+        return asset_file_name, asset_path, dict(settings)
     return None
 
 
@@ -476,22 +435,6 @@ def build_tokenizer(cls, vocabulary, settings, **kwargs):
     }
     arguments.update(kwargs)
     return cls(vocabulary, **arguments)
-
-
-def _read_config_json(preset):
-    """The parsed `config.json` of a directory, or None if it has none."""
-    config_path = os.path.join(preset, "config.json")
-    if not os.path.isfile(config_path):
-        return None
-    with open(config_path, encoding="utf-8") as config_file:
-        try:
-            return json.load(config_file)
-        except json.JSONDecodeError as error:
-            raise ValueError(
-                f"The preset's `config.json` is not valid JSON "
-                f"({error}). Received: preset={preset!r}. Fix or "
-                "remove the file."
-            ) from None
 
 
 def run_cached_function(functions, key, method, inputs):

@@ -20,15 +20,11 @@ google-research/bert and google-research/albert `modeling.py`, Hugging Face
 with the converters. Each `*_arrays` function returns random arrays keyed by
 source name; each `reference_from_*` function rearranges the same arrays
 into the layout of `keras_nlp.testing.numpy_bert.bert_forward`.
-`recorded_plans` lets a test check that a failed load changed no weight.
 """
 
-import contextlib
 import json
 import os
-from unittest import mock
 
-import keras
 import numpy as np
 
 TINY_BERT = {
@@ -422,31 +418,6 @@ def random_inputs(config, batch_size=2, sequence_length=6, seed=1):
     }
 
 
-@contextlib.contextmanager
-def recorded_plans():
-    """Records every `WeightPlan` that `load_into_encoder` creates.
-
-    Yields a list that receives each plan as it is created, with the
-    attribute `initial_values`: the values its target weights held then, so
-    that a test can check that a failed load left them untouched.
-    """
-    from keras_nlp.conversion import loaded_checkpoint
-    from keras_nlp.conversion.weight_plan import WeightPlan
-
-    plans = []
-
-    class RecordingPlan(WeightPlan):
-        def __init__(self, sources, targets, *args, **kwargs):
-            super().__init__(sources, targets, *args, **kwargs)
-            self.initial_values = [
-                np.array(keras.ops.convert_to_numpy(t)) for t in self.targets
-            ]
-            plans.append(self)
-
-    with mock.patch.object(loaded_checkpoint, "WeightPlan", RecordingPlan):
-        yield plans
-
-
 def _config_entries(family, config, hidden_act):
     """The entries that original and Hugging Face config files share."""
     entries = {
@@ -535,13 +506,50 @@ def _random(shapes, seed):
 
 
 def _write_vocabulary(directory, family, sentence_piece_file, vocabulary):
-    """Writes `vocab.txt` (BERT) or a placeholder SentencePiece file."""
+    """Writes `vocab.txt` (BERT) or a SentencePiece model (ALBERT)."""
     if family == "albert":
         with open(os.path.join(directory, sentence_piece_file), "wb") as f:
-            f.write(b"placeholder SentencePiece model")
+            f.write(sentence_piece_model(len(vocabulary)))
         return
     with open(os.path.join(directory, "vocab.txt"), "w", encoding="utf-8") as f:
         f.write("\n".join(vocabulary) + "\n")
+
+
+def sentence_piece_model(size):
+    """A serialized unigram SentencePiece model of exactly `size` pieces.
+
+    `<pad>`, `<unk>`, `[CLS]`, `[SEP]`, `[MASK]`, then word and letter
+    pieces, built directly as a `ModelProto` (no training).
+    """
+    from sentencepiece import sentencepiece_model_pb2 as model_pb2
+
+    words = [f"\u2581{w}" for w in VOCABULARY[5:]]
+    letters = [chr(c) for c in range(ord("a"), ord("z") + 1)]
+    tokens = ["<pad>", "<unk>", "[CLS]", "[SEP]", "[MASK]"] + words + letters
+    if size > len(tokens) or size < 5:
+        raise ValueError(f"`size` must be in [5, {len(tokens)}]: {size}")
+    model = model_pb2.ModelProto()
+    model.trainer_spec.model_type = model_pb2.TrainerSpec.UNIGRAM
+    model.trainer_spec.vocab_size = size
+    model.trainer_spec.pad_id = 0
+    model.trainer_spec.unk_id = 1
+    model.trainer_spec.bos_id = -1
+    model.trainer_spec.eos_id = -1
+    model.normalizer_spec.name = "identity"
+    model.normalizer_spec.add_dummy_prefix = True
+    types = {
+        "<pad>": model_pb2.ModelProto.SentencePiece.CONTROL,
+        "<unk>": model_pb2.ModelProto.SentencePiece.UNKNOWN,
+    }
+    for index, token in enumerate(tokens[:size]):
+        piece = model.pieces.add()
+        piece.piece = token
+        piece.score = -float(index)
+        if token in types:
+            piece.type = types[token]
+        elif token.startswith("["):
+            piece.type = model_pb2.ModelProto.SentencePiece.USER_DEFINED
+    return model.SerializeToString()
 
 
 def _write_json(path, data):
