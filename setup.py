@@ -44,9 +44,12 @@ setup(
     description="Keras building blocks for BERT-family Transformer encoders.",
     long_description=README,
     long_description_content_type="text/markdown",
-    license="Apache License 2.0",
+    license_expression="Apache-2.0",
     python_requires=">=3.10",
-    packages=find_packages(exclude=("tests", "tests.*", "examples*")),
+    # The test kit (keras_nlp.testing) and every test stay out of the wheel.
+    packages=find_packages(
+        exclude=("tests", "tests.*", "examples*", "keras_nlp.testing")
+    ),
     cmdclass={"build_py": BuildPyWithoutTests},
     install_requires=[
         "keras>=3.10,<4",
@@ -71,7 +74,6 @@ setup(
     },
     classifiers=[
         "Programming Language :: Python :: 3",
-        "License :: OSI Approved :: Apache Software License",
         "Topic :: Scientific/Engineering :: Artificial Intelligence",
     ],
 )

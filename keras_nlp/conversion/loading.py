@@ -136,18 +136,22 @@ def read_source(path, config_overrides=None):
         return huggingface.read(path, config_overrides)
     elif source_format == "tf1_checkpoint":
         return tf1_checkpoint.read(path, config_overrides)
-    found = sorted(os.listdir(path)) if os.path.isdir(path) else None
-    received = (
-        f"a directory holding {found}"
-        if found is not None
-        else "a path that is neither a directory nor a checkpoint prefix"
-    )
-    raise ValueError(
-        f"No known checkpoint layout at {path!r}. Received: {received}. "
+    accepted = (
         "Accepted: (1) a keras_nlp preset directory (`config.json` with "
         "`class_name` and `config`, `model.weights.h5`); (2) "
         f"{tf1_checkpoint.DESCRIPTION}; (3) {tfhub_saved_model.DESCRIPTION};"
         f" (4) {huggingface.DESCRIPTION}."
+    )
+    if not os.path.isdir(path):
+        raise ValueError(
+            "`path` must be a preset directory or a checkpoint. Received: "
+            f"path={path!r}, which is neither a directory nor a checkpoint "
+            f"prefix. {accepted}"
+        )
+    raise ValueError(
+        f"No keras_nlp preset found in {path!r}, and no known checkpoint "
+        f"layout either. Received: a directory holding "
+        f"{sorted(os.listdir(path))}. {accepted}"
     )
 
 

@@ -84,7 +84,7 @@ class LoadingTest(TestCase):
             with open(os.path.join(directory, name), "w") as file:
                 file.write("x")
         expected = (
-            r"(?s)No known checkpoint layout.*\['notes\.txt', "
+            r"(?s)no known checkpoint layout.*\['notes\.txt', "
             r"'weights\.pt'\].*keras_nlp preset.*`bert_config\.json`.*"
             r"`albert_config\.json`.*`model\.safetensors`"
         )

@@ -331,7 +331,7 @@ class BertCheckpointTest(TestCase):
 
     def test_not_a_checkpoint_is_an_error(self):
         with self.assertRaisesRegex(
-            ValueError, r"No known checkpoint layout.*holding \[\]"
+            ValueError, r"No keras_nlp preset found.*holding \[\]"
         ):
             loading.load_checkpoint(self.get_temp_dir())
 
