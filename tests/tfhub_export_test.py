@@ -34,6 +34,7 @@ import textwrap
 
 import keras
 import numpy as np
+import pytest
 import sentencepiece
 
 import keras_nlp
@@ -325,3 +326,63 @@ class TfhubExportTest(TestCase):
         self.assertAllEqual(
             spm(SENTENCES), self.preprocessors["albert"].tokenizer(SENTENCES)
         )
+
+
+@pytest.mark.large
+class MatchesModelGardenPreprocessingTest(TestCase):
+    """Our preprocessing export against Model Garden's, on its fixture.
+
+    `tests/fixtures/tfhub_bert_preprocess` was written by tf-models-official's
+    `export_tfhub_lib.export_preprocessing` with its outputs; ours, built
+    from the same vocabulary, must give the same ids, with `tokenize` of
+    shape `(batch, words, pieces)`.
+    """
+
+    def test_same_outputs_as_model_garden(self):
+        import tensorflow as tf
+
+        fixture = os.path.join(
+            os.path.dirname(os.path.abspath(__file__)),
+            "fixtures",
+            "tfhub_bert_preprocess",
+        )
+        if not os.path.isdir(fixture):
+            self.skipTest("tests/fixtures/ (the fixtures branch) is absent")
+        reference = np.load(os.path.join(fixture, "reference_outputs.npz"))
+        tokenizer = keras_nlp.tokenizers.WordPieceTokenizer(
+            os.path.join(fixture, "assets", "vocab.txt"), lowercase=True
+        )
+        length = int(reference["seq_length"])
+        preprocessor = keras_nlp.tokenizers.BertPreprocessor(
+            tokenizer, sequence_length=length
+        )
+        encoder = keras_nlp.encoders.BertEncoder(
+            vocab_size=tokenizer.vocab_size(),
+            hidden_size=8,
+            num_layers=1,
+            num_attention_heads=2,
+            inner_dim=16,
+            max_sequence_length=length,
+        )
+        paths = keras_nlp.conversion.export_tfhub(
+            encoder, preprocessor, self.get_temp_dir()
+        )
+        hub = tf.saved_model.load(paths["preprocessor"])
+        sentences = tf.constant(reference["sentences"].tolist())
+        tokens = hub.tokenize(sentences)
+        self.assertEqual(tokens.ragged_rank, 2)
+        self.assertAllEqual(tokens.flat_values, reference["tokenize_values"])
+        self.assertAllEqual(
+            tokens.row_splits, reference["tokenize_row_splits_0"]
+        )
+        self.assertAllEqual(
+            tokens.values.row_splits, reference["tokenize_row_splits_1"]
+        )
+        outputs = hub(sentences)
+        following = tf.constant(np.roll(reference["sentences"], -1).tolist())
+        pairs = hub.bert_pack_inputs(
+            [tokens, hub.tokenize(following)], seq_length=length
+        )
+        for name in keras_nlp.encoders.INPUT_NAMES:
+            self.assertAllEqual(outputs[name], reference[f"call_{name}"])
+            self.assertAllEqual(pairs[name], reference[f"pack_{name}"])

@@ -313,32 +313,39 @@ def read_vocabulary(path):
     Returns:
         `(asset_file_name, vocabulary_file, settings, vocab_size)`: the
         preset name of the vocabulary (`"vocab.txt"` or `"spm.model"`), its
-        file, the tokenizer settings, and the encoder's `vocab_size`; or
-        None when `path` is no checkpoint this package reads.
+        file, the tokenizer settings, and the encoder's `vocab_size` (None
+        for a TF Hub preprocessing model); or None when `path` is no
+        checkpoint this package reads.
 
     Raises:
         ValueError: if the checkpoint is unreadable or has no vocabulary.
     """
-    if detect_format(path) in (None, PRESET_FORMAT):
+    source_format = detect_format(path)
+    if source_format in (None, PRESET_FORMAT):
         return None
-    record = read_source(path)
-    if record.vocabulary_file is None:
-        raise ValueError(
-            f"{record.description} has no vocabulary file (`vocab.txt`, "
-            "`spm.model`, `spiece.model`, `30k-clean.model` or a TF Hub "
-            "`vocab_file`/`sp_model_file` asset). Received: path="
-            f"{os.fspath(path)!r}. Add the vocabulary the model was trained "
-            "with."
+    if source_format == "tfhub_saved_model":
+        from keras_nlp.conversion import tfhub_saved_model
+
+        vocabulary_file, settings, vocab_size = (
+            tfhub_saved_model.read_vocabulary(path)
         )
-    name = (
-        "vocab.txt" if record.vocabulary_file.endswith(".txt") else "spm.model"
-    )
-    return (
-        name,
-        record.vocabulary_file,
-        record.tokenizer_settings,
-        record.config["vocab_size"],
-    )
+        description = f"the TF Hub SavedModel at {os.fspath(path)!r}"
+    else:
+        record = read_source(path)
+        vocabulary_file = record.vocabulary_file
+        settings = record.tokenizer_settings
+        vocab_size = record.config["vocab_size"]
+        description = record.description
+    if vocabulary_file is None:
+        raise ValueError(
+            f"{description} has no vocabulary file (`vocab.txt`, "
+            "`spm.model`, `spiece.model`, `30k-clean.model`, a Hugging Face "
+            "`tokenizer.json` or a TF Hub `vocab_file`/`sp_model_file` "
+            f"asset). Received: path={os.fspath(path)!r}. Add the vocabulary "
+            "the model was trained with."
+        )
+    name = "vocab.txt" if vocabulary_file.endswith(".txt") else "spm.model"
+    return name, vocabulary_file, settings, vocab_size
 
 
 def _load_record(record, cls, with_mlm_head):

@@ -212,6 +212,83 @@ def read(path, config_overrides=None):
     )
 
 
+def read_vocabulary(path):
+    """The vocabulary of a TF Hub encoder or preprocessing SavedModel.
+
+    A preprocessing model's WordPiece vocabulary is its `vocab.txt` asset;
+    its SentencePiece model is a string constant of its graph (read, never
+    run), written once into a cache directory keyed by its hash. The
+    normalization follows TF Hub's conventions: WordPiece lower-cases when
+    the vocabulary has no upper-case tokens, SentencePiece lower-cases and
+    strips accents.
+
+    Returns:
+        `(vocabulary_file, settings, vocab_size)`, `vocab_size` being the
+        encoder's (None for a preprocessing model), or `(None, {}, None)`.
+    """
+    path = resolve(path)
+    meta_graph = _read_meta_graph(path)
+    names = {
+        c.local_name for c in meta_graph.object_graph_def.nodes[0].children
+    }
+    if not {"tokenize", "bert_pack_inputs"} <= names:
+        record = read(path)
+        return (
+            record.vocabulary_file,
+            record.tokenizer_settings,
+            record.config["vocab_size"],
+        )
+    from keras_nlp.conversion import tokenizer_settings
+
+    for asset in meta_graph.asset_file_def:
+        if asset.filename.endswith(".txt"):
+            vocabulary_file = os.path.join(path, "assets", asset.filename)
+            settings, _ = tokenizer_settings.read_settings(
+                os.path.dirname(vocabulary_file)
+            )
+            return vocabulary_file, settings, None
+    model = _sentence_piece_constant(meta_graph)
+    if model is None:
+        return None, {}, None
+    directory = os.path.join(
+        tempfile.gettempdir(),
+        "keras_nlp_vocabularies",
+        hashlib.sha1(model).hexdigest(),
+    )
+    target = os.path.join(directory, "spm.model")
+    if not os.path.isfile(target):
+        os.makedirs(directory, exist_ok=True)
+        with open(target + ".tmp", "wb") as file:
+            file.write(model)
+        os.replace(target + ".tmp", target)
+    return target, {"lowercase": True, "strip_accents": True}, None
+
+
+def _sentence_piece_constant(meta_graph):
+    """The serialized SentencePiece model in the graph, or None.
+
+    tensorflow-text keeps it as the `model` attribute of the
+    `SentencepieceOp` node that builds the tokenizer's resource.
+    """
+    from sentencepiece import sentencepiece_model_pb2
+
+    nodes = list(meta_graph.graph_def.node)
+    for function in meta_graph.graph_def.library.function:
+        nodes += list(function.node_def)
+    for node in nodes:
+        if node.op != "SentencepieceOp" or "model" not in node.attr:
+            continue
+        value = node.attr["model"].s
+        model = sentencepiece_model_pb2.ModelProto()
+        try:
+            model.ParseFromString(value)
+        except Exception:  # protobuf's DecodeError: not a model.
+            continue
+        if model.pieces and all(piece.piece for piece in model.pieces):
+            return value
+    return None
+
+
 def _read_meta_graph(path):
     from tensorflow.core.protobuf import saved_model_pb2
 

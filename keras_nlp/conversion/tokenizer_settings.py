@@ -14,8 +14,12 @@
 
 """The vocabulary and text normalization a checkpoint was trained with."""
 
+import base64
+import hashlib
+import json
 import os
 import re
+import tempfile
 
 from keras_nlp.encoders import preset
 
@@ -45,7 +49,88 @@ def find_vocabulary(path):
         candidate = os.path.join(path, source_name)
         if os.path.isfile(candidate):
             return candidate, preset_name
+    if os.path.isfile(os.path.join(path, "tokenizer.json")):
+        return _vocabulary_from_tokenizer_json(path)
     return None, None
+
+
+def _vocabulary_from_tokenizer_json(path):
+    """The vocabulary of a Hugging Face `tokenizer.json`, as a file.
+
+    `transformers` 5 saves only `tokenizer.json`. Its WordPiece vocabulary
+    becomes a `vocab.txt`, its Unigram model (ALBERT) a SentencePiece
+    model, written once into a cache directory keyed by the file's hash.
+    Other models give `(None, None)`.
+    """
+    with open(os.path.join(path, "tokenizer.json"), "rb") as file:
+        data = file.read()
+    try:
+        model = json.loads(data).get("model") or {}
+    except (ValueError, AttributeError):
+        return None, None
+    if model.get("type") == "WordPiece":
+        tokens = sorted(model.get("vocab", {}).items(), key=lambda t: t[1])
+        if [i for _, i in tokens] != list(range(len(tokens))):
+            return None, None
+        name, content = "vocab.txt", "".join(f"{t}\n" for t, _ in tokens)
+        content = content.encode("utf-8")
+    elif model.get("type") == "Unigram":
+        name = "spm.model"
+        content = _sentence_piece_model(json.loads(data))
+    else:
+        return None, None
+    digest = hashlib.sha1(data).hexdigest()
+    directory = os.path.join(
+        tempfile.gettempdir(), "keras_nlp_vocabularies", digest
+    )
+    target = os.path.join(directory, name)
+    if not os.path.isfile(target):
+        os.makedirs(directory, exist_ok=True)
+        with open(target + ".tmp", "wb") as file:
+            file.write(content)
+        os.replace(target + ".tmp", target)
+    return target, name
+
+
+def _sentence_piece_model(tokenizer):
+    """A serialized SentencePiece unigram model from a `tokenizer.json`."""
+    from sentencepiece import sentencepiece_model_pb2 as model_pb2
+
+    model = tokenizer["model"]
+    special = {t["content"] for t in tokenizer.get("added_tokens", [])}
+    proto = model_pb2.ModelProto()
+    spec = proto.trainer_spec
+    spec.model_type = model_pb2.TrainerSpec.UNIGRAM
+    spec.vocab_size = len(model["vocab"])
+    spec.unk_id = model.get("unk_id") or 0
+    pieces = [piece for piece, _ in model["vocab"]]
+    spec.pad_id = pieces.index("<pad>") if "<pad>" in pieces else -1
+    spec.bos_id = spec.eos_id = -1
+    normalizer = proto.normalizer_spec
+    normalizer.name = "identity"
+    for step in (tokenizer.get("normalizer") or {}).get("normalizers", []):
+        if step.get("type") == "Precompiled" and step.get(
+            "precompiled_charsmap"
+        ):
+            normalizer.name = "nmt_nfkc"
+            normalizer.precompiled_charsmap = base64.b64decode(
+                step["precompiled_charsmap"]
+            )
+    normalizer.add_dummy_prefix = True
+    normalizer.remove_extra_whitespaces = True
+    normalizer.escape_whitespaces = True
+    types = model_pb2.ModelProto.SentencePiece
+    for index, (piece, score) in enumerate(model["vocab"]):
+        entry = proto.pieces.add()
+        entry.piece = piece
+        entry.score = score
+        if index == spec.unk_id:
+            entry.type = types.UNKNOWN
+        elif piece == "<pad>":
+            entry.type = types.CONTROL
+        elif piece in special:
+            entry.type = types.USER_DEFINED
+    return proto.SerializeToString()
 
 
 def read_settings(path):

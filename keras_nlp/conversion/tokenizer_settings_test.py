@@ -145,3 +145,28 @@ class TokenizerSettingsTest(TestCase):
 
 def _settings(path):
     return tokenizer_settings.read_settings(path)[0]
+
+    def test_vocabulary_from_tokenizer_json(self):
+        # `transformers` 5 writes only tokenizer.json; its WordPiece
+        # vocabulary becomes a vocab.txt in id order.
+        tokens = {"[PAD]": 0, "[UNK]": 1, "b": 3, "a": 2}
+        path = self._directory(
+            vocabulary=None,
+            files={
+                "tokenizer.json": {
+                    "model": {"type": "WordPiece", "vocab": tokens},
+                    "normalizer": {
+                        "type": "BertNormalizer",
+                        "lowercase": False,
+                        "strip_accents": None,
+                    },
+                }
+            },
+        )
+        vocabulary_file, name = find_vocabulary(path)
+        self.assertEqual(name, "vocab.txt")
+        with open(vocabulary_file, encoding="utf-8") as file:
+            self.assertEqual(file.read(), "[PAD]\n[UNK]\na\nb\n")
+        self.assertEqual(
+            _settings(path), {"lowercase": False, "strip_accents": None}
+        )

@@ -394,9 +394,10 @@ def read_preset_vocabulary(preset, asset_file_names):
         found = loading.read_vocabulary(preset)
         if found is not None:
             name, vocabulary_file, settings, vocab_size = found
-            preset_lib.check_vocabulary_size(
-                vocabulary_file, vocab_size, f"the checkpoint {preset!r}"
-            )
+            if vocab_size is not None:
+                preset_lib.check_vocabulary_size(
+                    vocabulary_file, vocab_size, f"the checkpoint {preset!r}"
+                )
             return name, vocabulary_file, dict(settings)
     for asset_file_name in asset_file_names:
         asset_path = os.path.join(preset, asset_file_name)
