@@ -340,6 +340,13 @@ class ConvertCheckpointTest(TestCase):
             and not name.endswith("_preprocess")
         )
         self.assertNotEmpty(names)
+        with self.assertRaisesRegex(
+            ValueError, "is a TF Hub preprocessing model"
+        ):
+            _run(
+                os.path.join(FIXTURES, "tfhub_bert_preprocess"),
+                os.path.join(self.get_temp_dir(), "preprocess"),
+            )
         for name in names:
             source = os.path.join(FIXTURES, name)
             reference = np.load(os.path.join(source, "reference_outputs.npz"))
