@@ -321,8 +321,22 @@ def read_vocabulary(path):
         ValueError: if the checkpoint is unreadable or has no vocabulary.
     """
     source_format = detect_format(path)
-    if source_format in (None, PRESET_FORMAT):
+    if source_format == PRESET_FORMAT:
         return None
+    if source_format is None:
+        # A tokenizer saved without weights (e.g. by `transformers`).
+        from keras_nlp.conversion import tokenizer_settings
+
+        if not os.path.isdir(path) or not any(
+            os.path.isfile(os.path.join(path, name))
+            for name in ("tokenizer_config.json", "tokenizer.json")
+        ):
+            return None
+        vocabulary_file, name = tokenizer_settings.find_vocabulary(path)
+        if vocabulary_file is None:
+            return None
+        settings, _ = tokenizer_settings.read_settings(path)
+        return name, vocabulary_file, settings, None
     if source_format == "tfhub_saved_model":
         from keras_nlp.conversion import tfhub_saved_model
 

@@ -250,6 +250,18 @@ class LoadingTest(TestCase):
         self.assertEqual(settings, {"lowercase": True, "strip_accents": None})
         self.assertEqual(size, 30)
         self.assertIsNone(loading.read_vocabulary(self.get_temp_dir()))
+        # A Hugging Face tokenizer saved without a model.
+        path = os.path.join(self.get_temp_dir(), "tokenizer_only")
+        os.makedirs(path)
+        shutil.copy(os.path.join(self.dirs["bert"], "vocab.txt"), path)
+        with open(os.path.join(path, "tokenizer_config.json"), "w") as file:
+            json.dump({"do_lower_case": False}, file)
+        name, _, settings, size = loading.read_vocabulary(path)
+        self.assertEqual(
+            (name, settings["lowercase"], size), ("vocab.txt", False, None)
+        )
+        tokenizer = keras_nlp.tokenizers.WordPieceTokenizer.from_preset(path)
+        self.assertFalse(tokenizer.lowercase)
 
     def test_preset_without_heads(self):
         preset = os.path.join(self.get_temp_dir(), "preset")
