@@ -29,6 +29,8 @@ import tempfile
 
 import numpy as np
 
+from keras_nlp.encoders.inputs import INPUT_NAMES
+
 TOLERANCE = 1e-4
 _TORCH_SCRIPT = os.path.join(os.path.dirname(__file__), "torch_reference.py")
 
@@ -144,10 +146,7 @@ def _run_saved_model(path, inputs):
     except ImportError:
         pass
     loaded = tf.saved_model.load(path)
-    features = {
-        k: tf.constant(inputs[k])
-        for k in ("input_word_ids", "input_mask", "input_type_ids")
-    }
+    features = {name: tf.constant(inputs[name]) for name in INPUT_NAMES}
     try:
         outputs = loaded(features)
     except (TypeError, ValueError, tf.errors.OpError) as error:
