@@ -138,13 +138,14 @@ def read(path, config_overrides=None):
             "the encoder SavedModel to load weights; its vocabulary is the "
             "preprocessing model's too."
         )
-    variables, values = _read_variables(path, graph)
+    variables, arrays = _read_variables(path, graph)
+    shapes = arrays.shapes
     skipped = {}
     settings = {}
     do_lower_case = children.get("do_lower_case")
     if do_lower_case is not None and do_lower_case in variables:
         name = variables[do_lower_case]
-        settings["lowercase"] = bool(values[name]())
+        settings["lowercase"] = bool(arrays[name])
         skipped[name] = "tokenizer setting (do_lower_case)"
     vocabulary_file = None
     for asset in ("vocab_file", "sp_model_file"):
@@ -163,11 +164,6 @@ def read(path, config_overrides=None):
                 settings["strip_accents"] = settings["lowercase"]
     if settings.get("lowercase", False) is None:
         settings = {}
-    shapes = {name: shape for name, (shape, _, _) in _by_name(values).items()}
-    dtypes = {name: dtype for name, (_, dtype, _) in _by_name(values).items()}
-    arrays = weight_mapping.SourceArrays(
-        shapes, dtypes, lambda name: values[name]()
-    )
     if "transformer/self_attention/query/kernel" in shapes:
         family = "albert"
     elif any(_BERT_LAYER.match(name) for name in shapes):
@@ -321,7 +317,7 @@ def _read_meta_graph(path):
 
 
 def _read_variables(path, graph):
-    """`({node_id: name}, {name: read_fn})` from the variables checkpoint.
+    """`({node_id: name}, SourceArrays)` from the variables checkpoint.
 
     The SavedModel's object graph and the checkpoint's are walked together
     from the root, by child name, to find each variable's checkpoint key.
@@ -351,51 +347,34 @@ def _read_variables(path, graph):
             if child.local_name in checkpoint_children:
                 pairs[child.node_id] = checkpoint_children[child.local_name]
                 queue.append(child.node_id)
-    names = {}
-    values = {}
+    names, keys, shapes, dtypes = {}, {}, {}, {}
     for node_id, node in enumerate(graph.nodes):
         if node.WhichOneof("kind") != "variable" or node_id not in pairs:
             continue
-        keys = [
-            attribute.checkpoint_key
-            for attribute in checkpoint_graph.nodes[pairs[node_id]].attributes
-            if attribute.name == "VARIABLE_VALUE"
+        attributes = checkpoint_graph.nodes[pairs[node_id]].attributes
+        key = [
+            a.checkpoint_key for a in attributes if a.name == "VARIABLE_VALUE"
         ]
-        if not keys:
+        if not key:
             continue
         name = re.sub(r":\d+$", "", node.variable.name)
-        if name in values:
+        if name in keys:
             raise ValueError(
                 f"The SavedModel at {path!r} holds two variables named "
                 f"`{name}`, so its weights cannot be mapped by name. "
                 "Re-export it with unique variable names."
             )
-        shape = tuple(d.size for d in node.variable.shape.dim)
-        dtype = tf.as_dtype(node.variable.dtype).as_numpy_dtype
-        names[node_id] = name
-        values[name] = _Value(reader, keys[0], shape, dtype, prefix)
-    return names, values
+        names[node_id], keys[name] = name, key[0]
+        shapes[name] = tuple(d.size for d in node.variable.shape.dim)
+        dtypes[name] = tf.as_dtype(node.variable.dtype).as_numpy_dtype
 
-
-class _Value:
-    """Reads one variable from the checkpoint when called."""
-
-    def __init__(self, reader, key, shape, dtype, prefix):
-        self.reader = reader
-        self.key = key
-        self.shape = shape
-        self.dtype = dtype
-        self.prefix = prefix
-
-    def __call__(self):
+    def read_array(name):
         try:
-            return self.reader.get_tensor(self.key)
+            return reader.get_tensor(keys[name])
         except (tf.errors.OpError, ValueError, IndexError, OSError) as error:
-            raise _corrupted(self.prefix, error) from None
+            raise _corrupted(prefix, error) from None
 
-
-def _by_name(values):
-    return {name: (v.shape, v.dtype, v) for name, v in values.items()}
+    return names, weight_mapping.SourceArrays(shapes, dtypes, read_array)
 
 
 def _infer_config(shapes, family, graph, path, overrides):
