@@ -16,7 +16,6 @@
 
 import base64
 import hashlib
-import json
 import os
 import re
 import tempfile
@@ -62,12 +61,9 @@ def _vocabulary_from_tokenizer_json(path):
     model, written once into a cache directory keyed by the file's hash.
     Other models give `(None, None)`.
     """
-    with open(os.path.join(path, "tokenizer.json"), "rb") as file:
-        data = file.read()
-    try:
-        model = json.loads(data).get("model") or {}
-    except (ValueError, AttributeError):
-        return None, None
+    tokenizer_file = os.path.join(path, "tokenizer.json")
+    tokenizer = _read_json(tokenizer_file)
+    model = tokenizer.get("model") or {}
     if model.get("type") == "WordPiece":
         tokens = sorted(model.get("vocab", {}).items(), key=lambda t: t[1])
         if [i for _, i in tokens] != list(range(len(tokens))):
@@ -76,9 +72,11 @@ def _vocabulary_from_tokenizer_json(path):
         content = content.encode("utf-8")
     elif model.get("type") == "Unigram":
         name = "spm.model"
-        content = _sentence_piece_model(json.loads(data))
+        content = _sentence_piece_model(tokenizer)
     else:
         return None, None
+    with open(tokenizer_file, "rb") as file:
+        data = file.read()
     digest = hashlib.sha1(data).hexdigest()
     directory = os.path.join(
         tempfile.gettempdir(), "keras_nlp_vocabularies", digest

@@ -22,7 +22,6 @@ source name; each `reference_from_*` function rearranges the same arrays
 into the layout of `keras_nlp.testing.numpy_bert.bert_forward`.
 """
 
-import json
 import os
 
 import numpy as np
@@ -553,5 +552,6 @@ def sentence_piece_model(size):
 
 
 def _write_json(path, data):
-    with open(path, "w", encoding="utf-8") as file:
-        json.dump(data, file, indent=2)
+    from keras_nlp.encoders import preset
+
+    preset.write_json(path, data)
