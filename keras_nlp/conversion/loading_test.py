@@ -168,6 +168,14 @@ class LoadingTest(TestCase):
         self.assertAllClose(
             restored.next_sentence(pooled), loaded.next_sentence(pooled)
         )
+        # The heads' file must be inside the preset too.
+        metadata["pretraining_heads"]["weights"] = "../heads.npz"
+        with open(os.path.join(output, "config.json"), "w") as file:
+            json.dump(metadata, file)
+        with self.assertRaisesRegex(
+            ValueError, r'"pretraining_heads\.weights" entry .* points outside'
+        ):
+            loading.load_checkpoint(output, with_mlm_head=True)
 
     def test_lowercasing_reaches_the_tokenizer(self):
         # The uncased directory name lower-cases; a cased Hugging Face

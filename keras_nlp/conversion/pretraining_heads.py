@@ -92,7 +92,9 @@ def load(path, encoder):
     """
     path = os.fspath(path)
     entry = (preset.read_preset_config(path) or {}).get(HEADS_KEY) or {}
-    weights_path = os.path.join(path, entry.get("weights", HEADS_FILE))
+    weights_path = preset.file_in_preset(
+        path, entry.get("weights", HEADS_FILE), key=f"{HEADS_KEY}.weights"
+    )
     if not entry or not os.path.isfile(weights_path):
         found = sorted(os.listdir(path)) if os.path.isdir(path) else []
         raise ValueError(

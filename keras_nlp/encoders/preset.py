@@ -314,7 +314,7 @@ def _load_preset_encoder(path, metadata, cls):
             f"`keras_nlp.encoders.{class_name}.from_preset(path)` or "
             "`keras_nlp.encoders.from_preset(path)`."
         )
-    weights_path = _inside(path, metadata.get("weights", WEIGHTS_FILE))
+    weights_path = file_in_preset(path, metadata.get("weights", WEIGHTS_FILE))
     if not os.path.isfile(weights_path):
         raise ValueError(
             f"The preset at {path!r} has no weights file. Expected: "
@@ -346,15 +346,19 @@ def _load_preset_encoder(path, metadata, cls):
     return encoder
 
 
-def _inside(path, name):
-    """`path/name`, refusing a `name` that leads outside `path`."""
+def file_in_preset(path, name, key="weights"):
+    """`path/name`, refusing a `name` that leads outside the preset `path`.
+
+    Raises:
+        ValueError: naming the `config.json` entry `key` that points out.
+    """
     root = os.path.realpath(path)
     target = os.path.realpath(os.path.join(root, os.fspath(name)))
     if os.path.commonpath([root, target]) != root:
         raise ValueError(
-            f'The "weights" entry of {os.path.join(path, CONFIG_FILE)!r} '
-            f"points outside the preset directory. Received: weights="
-            f"{name!r}. A preset names its weights file relative to its own "
+            f'The "{key}" entry of {os.path.join(path, CONFIG_FILE)!r} '
+            f"points outside the preset directory. Received: {key}="
+            f"{name!r}. A preset names its files relative to its own "
             f'directory, e.g. "{WEIGHTS_FILE}".'
         )
     return target
