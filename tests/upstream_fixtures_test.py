@@ -75,14 +75,19 @@ HEADS = {
     "hf_bert_gelu_new": True,
     "hf_albert": True,
 }
-# Tokenizer source -> the TF Hub preprocessing fixture whose references it
-# must reproduce. A TF Hub encoder carries the vocabulary (and for BERT the
-# `do_lower_case` flag) its preprocessing model was exported with.
-TFHUB_TOKENIZERS = {
+# Tokenizer source -> the fixture holding the producer's tokenizer outputs
+# it must reproduce: a TF Hub preprocessing model's `tokenize`,
+# `bert_pack_inputs` and default call, or for the TF1 checkpoints the
+# repository's `FullTokenizer` and fine-tuning `convert_single_example`. A
+# TF Hub encoder carries the vocabulary (and for BERT the `do_lower_case`
+# flag) its preprocessing model was exported with.
+TOKENIZERS = {
     "tfhub_bert_preprocess": "tfhub_bert_preprocess",
     "tfhub_albert_preprocess": "tfhub_albert_preprocess",
     "tfhub_bert": "tfhub_bert_preprocess",
     "tfhub_albert": "tfhub_albert_preprocess",
+    "tf1_bert": "tf1_bert",
+    "tf1_albert": "tf1_albert",
 }
 HF_TOKENIZERS = ("hf_bert_gelu", "hf_albert")
 
@@ -331,27 +336,24 @@ def test_command_line_heads_match_producer(cli_preset, request):
 # Tokenizers.
 
 
-@pytest.mark.parametrize(
-    "preprocessor", sorted(TFHUB_TOKENIZERS), indirect=True
-)
-def test_tokenize_matches_tfhub_preprocessing(preprocessor, request):
+@pytest.mark.parametrize("preprocessor", sorted(TOKENIZERS), indirect=True)
+def test_tokenize_matches_producer(preprocessor, request):
     name = request.node.callspec.params["preprocessor"]
-    references = _references(TFHUB_TOKENIZERS[name])
+    references = _references(TOKENIZERS[name])
     layer = preprocessor.get()
     sentences = [str(s) for s in references["sentences"]]
     # TF Hub's `tokenize` is (batch, words, pieces) for WordPiece and
-    # (batch, pieces) for SentencePiece; the ids per sentence must agree.
+    # (batch, pieces) for SentencePiece, `FullTokenizer`'s a flat list per
+    # sentence; the ids per sentence must agree.
     assert _as_lists(layer.tokenizer(sentences)) == _ragged_rows(
         references, "tokenize"
     )
 
 
-@pytest.mark.parametrize(
-    "preprocessor", sorted(TFHUB_TOKENIZERS), indirect=True
-)
-def test_packed_pairs_match_tfhub_preprocessing(preprocessor, request):
+@pytest.mark.parametrize("preprocessor", sorted(TOKENIZERS), indirect=True)
+def test_packed_pairs_match_producer(preprocessor, request):
     name = request.node.callspec.params["preprocessor"]
-    references = _references(TFHUB_TOKENIZERS[name])
+    references = _references(TOKENIZERS[name])
     layer = preprocessor.get()
     first = [str(s) for s in references["sentences"]]
     second = first[1:] + first[:1]
@@ -364,12 +366,10 @@ def test_packed_pairs_match_tfhub_preprocessing(preprocessor, request):
         )
 
 
-@pytest.mark.parametrize(
-    "preprocessor", sorted(TFHUB_TOKENIZERS), indirect=True
-)
-def test_single_segments_match_tfhub_preprocessing(preprocessor, request):
+@pytest.mark.parametrize("preprocessor", sorted(TOKENIZERS), indirect=True)
+def test_single_segments_match_producer(preprocessor, request):
     name = request.node.callspec.params["preprocessor"]
-    references = _references(TFHUB_TOKENIZERS[name])
+    references = _references(TOKENIZERS[name])
     layer = preprocessor.get()
     outputs = layer([str(s) for s in references["sentences"]])
     for key in INPUT_NAMES:
