@@ -59,6 +59,7 @@ ENCODERS = {
     "tfhub_bert": BERT,
     "tfhub_bert_mlm": BERT,
     "tfhub_albert": ALBERT,
+    "tfhub_albert_mlm": ALBERT,
     "tf1_bert": BERT,
     "tf1_albert": ALBERT,
     "hf_bert_gelu": BERT,
@@ -69,6 +70,7 @@ ENCODERS = {
 # besides its masked LM head.
 HEADS = {
     "tfhub_bert_mlm": False,
+    "tfhub_albert_mlm": False,
     "tf1_bert": True,
     "tf1_albert": True,
     "hf_bert_gelu": True,
