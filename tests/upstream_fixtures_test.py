@@ -266,9 +266,10 @@ def converted_with_heads(request, tmp_path_factory):
         keras_nlp.conversion.convert_to_preset(
             _path(name), output_dir, with_mlm_head=True
         )
-        encoder = ENCODERS[name].from_preset(output_dir)
-        heads = keras_nlp.conversion.load_pretraining_heads(output_dir, encoder)
-        return encoder, heads
+        loaded = keras_nlp.conversion.load_checkpoint(
+            output_dir, with_mlm_head=True
+        )
+        return loaded.encoder, (loaded.masked_lm, loaded.next_sentence)
 
     return _Outcome(convert)
 
@@ -331,7 +332,10 @@ def test_command_line_heads_match_producer(cli_preset, request):
     name = request.node.callspec.params["cli_preset"]
     output_dir = cli_preset.get()
     encoder = ENCODERS[name].from_preset(output_dir)
-    heads = keras_nlp.conversion.load_pretraining_heads(output_dir, encoder)
+    loaded = keras_nlp.conversion.load_checkpoint(
+        output_dir, with_mlm_head=True
+    )
+    encoder, heads = loaded.encoder, (loaded.masked_lm, loaded.next_sentence)
     _assert_heads_match(encoder, heads, name)
 
 
