@@ -43,7 +43,8 @@ github.com/google-research/albert they stand for:
   base, large, xlarge, xxlarge and version v1, v2.
 
 Names without `_uncased` (`bert_base_en`, `bert_base_multi`) are cased, as
-in keras-hub. The 12-layer, 768-hidden model of the small-BERT release is
+in keras-hub, except `bert_base_zh`, whose vocabulary is lower-case. The
+12-layer, 768-hidden model of the small-BERT release is
 `bert_l12_h768_en_uncased`, a re-training distinct from the original
 `bert_base_en_uncased`.
 
