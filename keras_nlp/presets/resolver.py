@@ -94,7 +94,7 @@ def preset_info(name):
     return dataclasses.asdict(_lookup(name))
 
 
-def resolve_preset(name_or_path, cache_dir=None):
+def resolve_preset(name_or_path, cache_dir=None, encoder=None):
     """The preset directory for a preset name, or the path it was given.
 
     A path that exists, or anything that is not a bare name (it contains a
@@ -123,6 +123,9 @@ def resolve_preset(name_or_path, cache_dir=None):
         cache_dir: str, optional. The directory holding the converted
             presets. Defaults to `$KERAS_NLP_CACHE/presets` or
             `~/.cache/keras_nlp/presets`.
+        encoder: str, optional. The encoder class the caller loads, such
+            as `"BertEncoder"`: a preset of another class is refused
+            before anything is downloaded. Defaults to any class.
 
     Returns:
         `name_or_path` itself for a path, else the path of the converted
@@ -131,7 +134,8 @@ def resolve_preset(name_or_path, cache_dir=None):
     Raises:
         TypeError: if `name_or_path` is not a str or path-like.
         ValueError: if `name_or_path` is neither an existing path nor a
-            preset name (the message lists close matches), or the download
+            preset name (the message lists close matches), the preset holds
+            another class than `encoder`, or the download
             is truncated, corrupt, of another SHA-256 or lacks an expected
             file.
         ConnectionError: if the server cannot be reached (offline, DNS
@@ -156,6 +160,12 @@ def resolve_preset(name_or_path, cache_dir=None):
     if os.path.exists(path) or not _NAME.match(path):
         return name_or_path
     preset = _lookup(path)
+    if encoder is not None and encoder != preset.encoder:
+        raise ValueError(
+            f"The preset {path!r} holds the encoder class {preset.encoder}, "
+            f"not {encoder}. Received: {path!r} for {encoder}. Load it with "
+            f"`keras_nlp.encoders.{preset.encoder}.from_preset({path!r})`."
+        )
     cache_dir = _cache_dir(cache_dir)
     target = os.path.join(cache_dir, preset.name)
     if _is_preset(target):
@@ -167,8 +177,10 @@ def resolve_preset(name_or_path, cache_dir=None):
             "`model.weights.h5`). Delete it to download the preset again."
         )
     archive = _download(preset, os.path.join(cache_dir, "downloads"))
-    _convert(preset, archive, target)
-    os.remove(archive)
+    if not _is_preset(target):  # Another process may have just made it.
+        _convert(preset, archive, target)
+    if os.path.exists(archive):
+        os.remove(archive)
     return target
 
 
@@ -200,15 +212,32 @@ def _is_preset(path):
 
 
 def _offline_message(preset, reason):
+    if isinstance(reason, BaseException):
+        reason = _root_cause(reason)
+    inner = (
+        f" (its `{preset.directory}/` directory)" if preset.directory else ""
+    )
     return (
-        f"Could not download the preset {preset.name!r} from {preset.url} "
-        f"({reason}). Named presets are downloaded on first use; check the "
-        "network connection, or download and extract the archive elsewhere "
-        "and pass the extracted directory instead of the name, e.g. "
-        f"`{preset.encoder}.from_preset('/path/to/checkpoint_directory')` "
+        f"Could not download the preset {preset.name!r} from {preset.url}: "
+        f"{reason}. Named presets are downloaded on first use; check the "
+        f"network connection, or download and extract that archive "
+        f"elsewhere and pass the extracted directory{inner} instead of the "
+        f"name, e.g. `{preset.encoder}.from_preset('/path/to/directory')` "
         "(or convert it once with "
         "`keras_nlp.conversion.convert_to_preset(directory, output_dir)`)."
     )
+
+
+def _root_cause(error):
+    """The innermost error `requests` wraps (refused, DNS, timeout)."""
+    for _ in range(5):
+        inner = getattr(error, "reason", None)
+        if not isinstance(inner, BaseException) and error.args:
+            inner = error.args[0]
+        if not isinstance(inner, BaseException):
+            break
+        error = inner
+    return str(error)
 
 
 def _download(preset, downloads_dir):

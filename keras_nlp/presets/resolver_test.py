@@ -285,6 +285,23 @@ class ResolvePresetTest(TestCase):
         message = str(context.exception)
         self.assertIn(url, message)
         self.assertIn("BertEncoder.from_preset('/path/to/", message)
+        self.assertIn("Connection refused", message)
+        self._assert_nothing_cached("test_bert")
+
+    def test_timeout_is_short_and_reported_as_offline(self):
+        import requests
+
+        preset = self._bert("test_bert", "/tiny_bert.zip", directory="d")
+        with mock.patch.object(
+            requests, "get", side_effect=requests.ConnectTimeout("timed out")
+        ) as get:
+            with self.assertRaisesRegex(
+                ConnectionError,
+                f"from {preset.url}: timed out.*its `d/` directory",
+            ):
+                self._resolve(preset)
+        connect_timeout, _ = get.call_args.kwargs["timeout"]
+        self.assertLessEqual(connect_timeout, 10)
         self._assert_nothing_cached("test_bert")
 
     def test_http_error_names_the_status(self):
@@ -333,6 +350,14 @@ class PassThroughTest(TestCase):
             resolver.resolve_preset("bert_base_en_uncasd")
         with self.assertRaisesRegex(ValueError, "albert_xxlarge_en_v2"):
             resolver.resolve_preset("no_such_model")
+
+    def test_encoder_of_another_class_is_refused_before_download(self):
+        with self.assertRaisesRegex(
+            ValueError,
+            r"holds the encoder class AlbertEncoder, not BertEncoder.*"
+            r"AlbertEncoder\.from_preset\('albert_base_en_v2'\)",
+        ):
+            resolver.resolve_preset("albert_base_en_v2", encoder="BertEncoder")
 
     def test_not_a_path_raises_type_error(self):
         with self.assertRaisesRegex(TypeError, "Received: name_or_path=3"):
