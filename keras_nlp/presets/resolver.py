@@ -157,7 +157,9 @@ def resolve_preset(name_or_path, cache_dir=None, encoder=None):
             f"path-like). Received: name_or_path={name_or_path!r} of type "
             f"{type(name_or_path).__name__}."
         ) from None
-    if os.path.exists(path) or not _NAME.match(path):
+    if not isinstance(path, str) or not _NAME.match(path):
+        return name_or_path
+    if os.path.exists(path):
         return name_or_path
     preset = _lookup(path)
     if encoder is not None and encoder != preset.encoder:
@@ -176,9 +178,9 @@ def resolve_preset(name_or_path, cache_dir=None, encoder=None):
             "not a keras_nlp preset (no `config.json` and "
             "`model.weights.h5`). Delete it to download the preset again."
         )
-    archive = _download(preset, os.path.join(cache_dir, "downloads"))
+    archive, sha256 = _download(preset, os.path.join(cache_dir, "downloads"))
     if not _is_preset(target):  # Another process may have just made it.
-        _convert(preset, archive, target)
+        _convert(preset, archive, sha256, target)
     if os.path.exists(archive):
         os.remove(archive)
     return target
@@ -192,8 +194,8 @@ def _lookup(name):
     close = difflib.get_close_matches(name, names, n=5, cutoff=0.6)
     hint = f"Did you mean {close}? " if close else ""
     raise ValueError(
-        f"{name!r} is neither an existing file or directory nor a known "
-        f"preset name. {hint}Known presets (`keras_nlp.presets."
+        f"{name!r} is not a known preset name (nor an existing file or "
+        f"directory). {hint}Known presets (`keras_nlp.presets."
         f"list_presets()`): {names}."
     )
 
@@ -241,7 +243,7 @@ def _root_cause(error):
 
 
 def _download(preset, downloads_dir):
-    """Downloads `preset`'s archive; returns its path in `downloads_dir`.
+    """Downloads `preset`'s archive; returns its path and its SHA-256.
 
     The bytes go to a temporary file, renamed into place only once their
     length (and SHA-256, if known) is right; an archive already in place
@@ -253,7 +255,7 @@ def _download(preset, downloads_dir):
 
     destination = os.path.join(downloads_dir, f"{preset.name}.{preset.archive}")
     if os.path.isfile(destination):
-        return destination
+        return destination, _file_sha256(destination)
     os.makedirs(downloads_dir, exist_ok=True)
     handle, partial = tempfile.mkstemp(
         dir=downloads_dir, prefix=f".{preset.name}.", suffix=".part"
@@ -321,10 +323,18 @@ def _download(preset, downloads_dir):
     finally:
         if os.path.exists(partial):
             os.remove(partial)
-    return destination
+    return destination, digest.hexdigest()
 
 
-def _convert(preset, archive, target):
+def _file_sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for chunk in iter(lambda: file.read(_CHUNK_BYTES), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _convert(preset, archive, sha256, target):
     """Extracts, checks and converts `archive`, then renames to `target`."""
     from keras_nlp.conversion import convert_to_preset
 
@@ -345,7 +355,7 @@ def _convert(preset, archive, target):
         )
         converted = os.path.join(work, "preset")
         convert_to_preset(source, converted, with_mlm_head=True)
-        _check_converted(preset, converted)
+        _finish_preset(preset, converted, sha256)
         try:
             os.replace(converted, target)
         except OSError:
@@ -412,8 +422,14 @@ def _checkpoint_directory(preset, root):
     return directory
 
 
-def _check_converted(preset, preset_dir):
-    """Checks the encoder class and sets the table's casing in the preset."""
+def _finish_preset(preset, preset_dir, sha256):
+    """Checks the encoder class; records the table's casing and the source.
+
+    The converter infers the casing from file names and the vocabulary; the
+    release notes of each model state it, as the table does. The source
+    recorded is the URL and the archive's SHA-256, not the temporary
+    directory the conversion read.
+    """
     config_path = os.path.join(preset_dir, "config.json")
     with open(config_path, encoding="utf-8") as file:
         metadata = json.load(file)
@@ -424,11 +440,9 @@ def _check_converted(preset, preset_dir):
             f"{preset.encoder}. The preset table entry is wrong; please "
             "report it."
         )
-    settings = metadata.setdefault("preprocessor", {})
-    if settings.get("lowercase") != preset.lowercase:
-        # The converter infers casing from file names and the vocabulary;
-        # the release notes of each model say it for certain.
-        settings["lowercase"] = preset.lowercase
-        with open(config_path, "w", encoding="utf-8") as file:
-            json.dump(metadata, file, indent=2, sort_keys=True)
-            file.write("\n")
+    metadata.setdefault("preprocessor", {})["lowercase"] = preset.lowercase
+    source = metadata.setdefault("source", {})
+    source.update(path=preset.url, preset=preset.name, sha256=sha256)
+    with open(config_path, "w", encoding="utf-8") as file:
+        json.dump(metadata, file, indent=2, sort_keys=True)
+        file.write("\n")

@@ -196,6 +196,10 @@ class ResolvePresetTest(TestCase):
         with open(os.path.join(path, "config.json")) as file:
             metadata = json.load(file)
         self.assertIn("pretraining_heads", metadata)
+        self.assertEqual(
+            metadata["source"]["path"], self.base_url + "/tiny_bert.zip"
+        )
+        self.assertEqual(metadata["source"]["sha256"], self.bert_sha256)
         # Only the preset stays: no archive, no temporary directory.
         self.assertEqual(
             sorted(os.listdir(self.cache_dir)), ["downloads", "test_bert"]
@@ -344,7 +348,8 @@ class PassThroughTest(TestCase):
     def test_unknown_name_lists_close_matches(self):
         with self.assertRaisesRegex(
             ValueError,
-            r"'bert_base_en_uncasd' is neither .* Did you mean "
+            r"'bert_base_en_uncasd' is not a known preset name.* Did you "
+            r"mean "
             r"\['bert_base_en_uncased'",
         ):
             resolver.resolve_preset("bert_base_en_uncasd")
