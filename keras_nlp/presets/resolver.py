@@ -408,6 +408,8 @@ def _checkpoint_directory(preset, root):
     if not (glob.glob(prefix + ".index") and glob.glob(prefix + ".data-*")):
         missing.append(f"{preset.checkpoint}.index and .data-*")
     if missing:
+        where = os.path.relpath(directory, root)
+        where = "the archive's root" if where == "." else repr(where)
         found = sorted(
             os.path.relpath(os.path.join(parent, name), root)
             for parent, _, names in os.walk(root)
@@ -415,9 +417,8 @@ def _checkpoint_directory(preset, root):
         )
         raise ValueError(
             f"The archive downloaded from {preset.url} for the preset "
-            f"{preset.name!r} lacks {missing} in "
-            f"{preset.directory or 'its root'!r}. Received: an archive "
-            f"holding {found}. It was deleted and nothing was cached."
+            f"{preset.name!r} lacks {missing} in {where}. Received: an "
+            f"archive holding {found}. It was deleted and nothing was cached."
         )
     return directory
 
