@@ -404,8 +404,11 @@ def _checkpoint_directory(preset, root):
         for name in required
         if not os.path.isfile(os.path.join(directory, name))
     ]
-    prefix = glob.escape(os.path.join(directory, preset.checkpoint))
-    if not (glob.glob(prefix + ".index") and glob.glob(prefix + ".data-*")):
+    # Usually `preset.checkpoint`; the converter reads any single prefix.
+    indexes = glob.glob(os.path.join(glob.escape(directory), "*.index"))
+    if not any(
+        glob.glob(glob.escape(i[: -len("index")]) + "data-*") for i in indexes
+    ):
         missing.append(f"{preset.checkpoint}.index and .data-*")
     if missing:
         where = os.path.relpath(directory, root)

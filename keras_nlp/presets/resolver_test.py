@@ -117,6 +117,11 @@ class ResolvePresetTest(TestCase):
         no_vocab = os.path.join(cls.root, "no_vocab")
         shutil.copytree(bert_dir, no_vocab)
         os.remove(os.path.join(no_vocab, "vocab.txt"))
+        no_data = os.path.join(cls.root, "no_data")
+        shutil.copytree(bert_dir, no_data)
+        for name in os.listdir(no_data):
+            if ".data-" in name:
+                os.remove(os.path.join(no_data, name))
         cls.files = {
             # Small-BERT layout: the files at the archive's root.
             "/tiny_bert.zip": bert_zip,
@@ -124,6 +129,7 @@ class ResolvePresetTest(TestCase):
             "/tiny_albert.tar.gz": _tar_gz(albert_dir, "albert_base"),
             "/truncated.zip": bert_zip[: len(bert_zip) // 2],
             "/no_vocab.zip": _zip(no_vocab, prefix="tiny_bert/"),
+            "/no_data.zip": _zip(no_data),
         }
         cls.bert_sha256 = hashlib.sha256(bert_zip).hexdigest()
         cls.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
@@ -259,6 +265,17 @@ class ResolvePresetTest(TestCase):
         preset = self._bert("test_bert", "/no_vocab.zip", directory="tiny_bert")
         with self.assertRaisesRegex(
             ValueError, r"lacks \['vocab.txt'\] in 'tiny_bert'"
+        ):
+            self._resolve(preset)
+        self._assert_nothing_cached("test_bert")
+
+    def test_archive_without_checkpoint_data_is_refused(self):
+        preset = self._bert("test_bert", "/no_data.zip")
+        with self.assertRaisesRegex(
+            ValueError,
+            r"lacks \['bert_model.ckpt.index and .data-\*'\] in the archive's "
+            r"root. Received: an archive holding \['bert_config.json', "
+            r"'bert_model.ckpt.index', 'checkpoint', 'vocab.txt'\]",
         ):
             self._resolve(preset)
         self._assert_nothing_cached("test_bert")
