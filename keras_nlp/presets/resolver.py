@@ -50,7 +50,8 @@ def list_presets():
     """The names `resolve_preset` (and so `from_preset`) accepts.
 
     Returns:
-        A sorted list of str: the table's names and their aliases (such as
+        A list of str, sorted with numbers in numeric order: the table's
+        names and their aliases (such as
         `"bert_tiny_en_uncased"` for `"bert_l2_h128_en_uncased"`).
 
     Example:
@@ -61,7 +62,9 @@ def list_presets():
     assert "albert_base_en_v2" in names
     ```
     """
-    return sorted(list(table.PRESETS) + list(table.ALIASES))
+    names = list(table.PRESETS) + list(table.ALIASES)
+    # Numbers in numeric order: `bert_l2_...` before `bert_l10_...`.
+    return sorted(names, key=_natural_key)
 
 
 def preset_info(name):
@@ -184,6 +187,13 @@ def resolve_preset(name_or_path, cache_dir=None, encoder=None):
     if os.path.exists(archive):
         os.remove(archive)
     return target
+
+
+def _natural_key(name):
+    return [
+        int(part) if part.isdigit() else part
+        for part in re.split(r"(\d+)", name)
+    ]
 
 
 def _lookup(name):
