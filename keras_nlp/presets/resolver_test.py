@@ -350,6 +350,17 @@ class ResolvePresetTest(TestCase):
 
 
 class PassThroughTest(TestCase):
+    def setUp(self):
+        super().setUp()
+        import requests
+
+        # None of these may download: fail loudly rather than go online.
+        patcher = mock.patch.object(
+            requests, "get", side_effect=AssertionError("no download here")
+        )
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
     def test_paths_and_handles_are_returned_unchanged(self):
         directory = self.get_temp_dir()
         self.assertIs(resolver.resolve_preset(directory), directory)
