@@ -181,11 +181,16 @@ def resolve_preset(name_or_path, cache_dir=None, encoder=None):
             "not a keras_nlp preset (no `config.json` and "
             "`model.weights.h5`). Delete it to download the preset again."
         )
-    archive, sha256 = _download(preset, os.path.join(cache_dir, "downloads"))
-    if not _is_preset(target):  # Another process may have just made it.
-        _convert(preset, archive, sha256, target)
-    if os.path.exists(archive):
+    downloads_dir = os.path.join(cache_dir, "downloads")
+    try:
+        archive, sha256 = _download(preset, downloads_dir)
+        if not _is_preset(target):  # Another process may have made it.
+            _convert(preset, archive, sha256, target)
         os.remove(archive)
+    except FileNotFoundError:
+        # Another process finished the same preset and removed the archive.
+        if not _is_preset(target):
+            raise
     return target
 
 

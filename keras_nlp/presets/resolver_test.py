@@ -22,12 +22,16 @@ import json
 import os
 import pathlib
 import shutil
+import subprocess
+import sys
 import tarfile
 import tempfile
 import threading
 import time
 import zipfile
 from unittest import mock
+
+import pytest
 
 from keras_nlp.conversion import testing_checkpoints as checkpoints
 from keras_nlp.encoders.albert_encoder import AlbertEncoder
@@ -88,6 +92,18 @@ def _reference(arrays, family, config, inputs):
         activation="gelu_approximate",
         num_layers=config["num_layers"],
     )
+
+
+_RESOLVE_IN_SUBPROCESS = """
+import sys
+from unittest import mock
+
+import pytest
+from keras_nlp.presets import resolver, table
+preset = table.bert_preset("test_bert", "", sys.argv[1], True, "")
+with mock.patch.dict(table.PRESETS, {"test_bert": preset}):
+    print(resolver.resolve_preset("test_bert", cache_dir=sys.argv[2]))
+"""
 
 
 class ResolvePresetTest(TestCase):
@@ -347,6 +363,45 @@ class ResolvePresetTest(TestCase):
         with self.assertRaisesRegex(ValueError, "Delete it"):
             self._resolve(preset)
         self.assertEqual(self.server.requests, [])
+
+    @pytest.mark.large
+    def test_two_processes_resolving_at_once(self):
+        url = self.base_url + "/tiny_bert.zip"
+        environment = dict(
+            os.environ,
+            PYTHONPATH=os.pathsep.join(
+                [str(pathlib.Path(__file__).parents[2])]
+                + os.environ.get("PYTHONPATH", "").split(os.pathsep)
+            ),
+        )
+        processes = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    _RESOLVE_IN_SUBPROCESS,
+                    url,
+                    self.cache_dir,
+                ],
+                env=environment,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        results = [process.communicate(timeout=300) for process in processes]
+        for process, (stdout, stderr) in zip(processes, results):
+            self.assertEqual(process.returncode, 0, stderr)
+            self.assertEqual(
+                stdout.strip().splitlines()[-1],
+                os.path.join(self.cache_dir, "test_bert"),
+            )
+        self.assertIn(len(self.server.requests), (1, 2))
+        BertEncoder.from_preset(os.path.join(self.cache_dir, "test_bert"))
+        self.assertEqual(
+            sorted(os.listdir(self.cache_dir)), ["downloads", "test_bert"]
+        )
 
 
 class PassThroughTest(TestCase):
