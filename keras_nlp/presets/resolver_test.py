@@ -97,8 +97,6 @@ def _reference(arrays, family, config, inputs):
 _RESOLVE_IN_SUBPROCESS = """
 import sys
 from unittest import mock
-
-import pytest
 from keras_nlp.presets import resolver, table
 preset = table.bert_preset("test_bert", "", sys.argv[1], True, "")
 with mock.patch.dict(table.PRESETS, {"test_bert": preset}):
