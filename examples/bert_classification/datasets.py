@@ -27,6 +27,8 @@ import os
 import numpy as np
 import tensorflow as tf
 
+from examples.common import tfds_utils
+
 BUILTIN = "builtin"
 BUILTIN_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 BUILTIN_CLASS_NAMES = ("negative", "positive")
@@ -102,14 +104,7 @@ def _load_tfds(
 ):
     import tensorflow_datasets as tfds
 
-    try:
-        builder = tfds.builder(name, data_dir=data_dir)
-    except tfds.core.registered.DatasetNotFoundError:
-        raise ValueError(
-            f"Unknown TFDS dataset. Received: dataset='tfds:{name}'. See "
-            "https://www.tensorflow.org/datasets/catalog for the names, "
-            "e.g. tfds:glue/sst2 or tfds:imdb_reviews."
-        ) from None
+    builder = tfds_utils.builder(name, data_dir=data_dir, flag="dataset")
     features = builder.info.features
     if text_features is None:
         text_features = [

@@ -46,18 +46,23 @@ python -m examples.bert_pretraining.pretrain --input='/data/wiki/*.txt' \
 
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+from examples.common import cli
 
-from absl import app  # noqa: E402
+cli.quiet_tensorflow()
+
 from absl import flags  # noqa: E402
 
 import keras_nlp  # noqa: E402
+from examples.common import distribution  # noqa: E402
 from examples.common import presets  # noqa: E402
 from examples.common import pretraining  # noqa: E402
 
 FLAGS = flags.FLAGS
 
 pretraining.define_flags(default_output_dir="/tmp/bert_pretraining")
+# `--help` lists the flags of the main module: also the shared ones.
+flags.adopt_module_key_flags(pretraining)
+flags.adopt_module_key_flags(distribution)
 flags.DEFINE_bool(
     "lowercase",
     True,
@@ -107,4 +112,4 @@ def main(_):
 
 
 if __name__ == "__main__":
-    app.run(main)
+    cli.run(main)
