@@ -320,6 +320,74 @@ class BertPretrainingExampleTest(TestCase):
         )
         self.assertIn("encoder_config", result.stderr)
 
+    def assertCleanError(self, result, *fragments):
+        self.assertEqual(result.returncode, 2, msg=result.stderr[-3000:])
+        self.assertNotIn("Traceback", result.stderr)
+        lines = result.stderr.strip().splitlines()
+        self.assertLen(lines, 1, msg=result.stderr[-3000:])
+        self.assertTrue(lines[0].startswith("Error: "), msg=lines[0])
+        for fragment in fragments:
+            self.assertIn(fragment, lines[0])
+
+    def test_user_errors_print_one_line(self):
+        env = {
+            k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"
+        }
+        records = os.path.join(self.temp_dir, "corpus.tfrecord")
+        with tf.io.TFRecordWriter(records) as writer:
+            writer.write(b"The film opens on a quiet harbour town.")
+        output_dir = os.path.join(self.temp_dir, "errors")
+        for args, fragments in [
+            ([f"--input={records}"], ["is a TFRecord file, not text"]),
+            (["--input=tfds:wiki40/en"], ["Did you mean tfds:wiki40b"]),
+            (["--distribution_strategy=tpu"], ["found no TPU"]),
+            (["--num_train_steps=10", "--steps_per_epoch=3"], ["must divide"]),
+            (["--masked_lm_rate=high"], ["--masked_lm_rate"]),
+        ]:
+            result = run(
+                program(
+                    "bert_pretraining.pretrain",
+                    [f"--output_dir={output_dir}"] + args,
+                ),
+                env=env,
+            )
+            self.assertCleanError(result, *fragments)
+        # An empty manifest (e.g. a disk that filled up).
+        os.makedirs(output_dir, exist_ok=True)
+        open(os.path.join(output_dir, "progress.json"), "w").close()
+        result = run(
+            program(
+                "bert_pretraining.pretrain",
+                [f"--input={self.corpus}", f"--output_dir={output_dir}"] + TINY,
+            ),
+            env=env,
+        )
+        self.assertCleanError(
+            result, "progress.json is damaged: it is empty, truncated"
+        )
+
+    def test_help_lists_the_shared_flags(self):
+        for module, own_flag in [
+            ("bert_pretraining.pretrain", "lowercase"),
+            ("albert.pretrain", "embedding_width"),
+        ]:
+            result = run(program(module, ["--help"]))
+            self.assertRanCleanly(result)
+            for flag in (
+                own_flag,
+                "input",
+                "num_train_steps",
+                "steps_per_epoch",
+                "sequence_length",
+                "output_dir",
+                "mixed_precision",
+                "distribution_strategy",
+                "tpu",
+            ):
+                self.assertRegex(
+                    result.stdout, rf"\n  --(\[no\])?{flag}: ", msg=module
+                )
+
     def test_two_workers_end_with_identical_weights(self):
         output_dir = os.path.join(self.temp_dir, "multi_worker")
         workers = [f"127.0.0.1:{free_port()}" for _ in range(2)]

@@ -23,8 +23,11 @@ Tokenization, packing, next-sentence pairs and dynamic masking run in
 with XLA; any `tf.distribute` strategy works (`--distribution_strategy`).
 
 The run checkpoints every `--steps_per_epoch` steps to
-`<output_dir>/backup` (`keras.callbacks.BackupAndRestore`): run the same
-command again after a preemption and it resumes from the last checkpoint.
+`<output_dir>/backup`, the last two checkpoints named with their checksums
+by the manifest `<output_dir>/progress.json` (see
+`examples/common/checkpointing.py`): run the same command again after a
+preemption and it resumes from the last intact checkpoint and ends at
+exactly `--num_train_steps`.
 A NaN loss stops training and keeps the last good checkpoint. At the end
 it writes the keras_nlp preset `<output_dir>/preset` (encoder weights,
 config and `vocab.txt`), which `examples.bert_classification.train

@@ -99,9 +99,18 @@ def error_line(error):
     return f"Error: {message}"
 
 
+# The flags that print help and exit.
+HELP_FLAGS = ("--help", "-help", "-h", "-?", "--helpshort", "--helpfull")
+
+
 def _parse_flags(argv):
     try:
         return flags.FLAGS(argv)
+    except SystemExit as exit_request:
+        # absl exits with status 1 after printing the help it was asked for.
+        if exit_request.code == 1 and set(HELP_FLAGS) & set(argv[1:]):
+            sys.exit(0)
+        raise
     except flags.Error as error:
         sys.stderr.write(
             error_line(f"{error}. Pass --help to list the flags.") + "\n"

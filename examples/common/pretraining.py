@@ -713,6 +713,16 @@ def run(flag_values, make_tokenizer, make_encoder, pair_task="next_sentence"):
             f"{FLAGS.num_train_steps}. Use e.g. --num_train_steps="
             f"{suggestion}."
         )
+    if FLAGS.steps_per_execution < 1 or (
+        FLAGS.steps_per_epoch % FLAGS.steps_per_execution
+    ):
+        raise ValueError(
+            "`--steps_per_execution` must be positive and divide "
+            "`--steps_per_epoch`, so that every checkpoint falls on a "
+            "multiple of it. Received: steps_per_execution="
+            f"{FLAGS.steps_per_execution}, steps_per_epoch="
+            f"{FLAGS.steps_per_epoch}."
+        )
     policy = distribution.set_mixed_precision(
         FLAGS.mixed_precision, FLAGS.distribution_strategy
     )
