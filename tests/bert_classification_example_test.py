@@ -81,7 +81,7 @@ VOCABULARY = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + (
 ).split()
 
 
-def run_program(args, timeout=240, module=None):
+def run_program(args, timeout=600, module=None):
     """Runs the program (TFDS mocked, or `python -m module`)."""
     # As users run it: without the test suite's TF_CPP_MIN_LOG_LEVEL.
     env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}

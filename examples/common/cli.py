@@ -71,8 +71,21 @@ def quiet_tensorflow():
 
     absl_logging.set_verbosity(absl_logging.WARNING)
     logging.getLogger("tensorflow").setLevel(logging.WARNING)
+    logging.getLogger("absl").addFilter(_drop_log_noise)
     warnings.filterwarnings("ignore", message="`shuffle=True` was passed")
     warnings.filterwarnings("ignore", message="Your input ran out of data")
+
+
+# Python log messages of libraries about their own internals.
+LOG_NOISE = (
+    # TFDS about its own use of a deprecated field.
+    "`TensorInfo.dtype` is deprecated",
+)
+
+
+def _drop_log_noise(record):
+    message = record.getMessage()
+    return not any(noise in message for noise in LOG_NOISE)
 
 
 def _import_tensorflow_filtering_stderr():
