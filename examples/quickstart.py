@@ -28,12 +28,21 @@ python examples/quickstart.py --epochs=5
 """
 
 import os
+import sys
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+if not __package__:
+    # Run as a script (python examples/quickstart.py): make the repository
+    # root importable, for examples.common.
+    sys.path.insert(
+        0, os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    )
+
+from examples.common import cli  # noqa: E402
+
+cli.quiet_tensorflow()
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-from absl import app  # noqa: E402
 from absl import flags  # noqa: E402
 
 import keras_nlp  # noqa: E402
@@ -112,4 +121,4 @@ def main(_):
 
 
 if __name__ == "__main__":
-    app.run(main)
+    cli.run(main)

@@ -20,7 +20,9 @@ preset directory; the tests then load what it saved. The documented input
 errors are tested on the functions that raise them.
 """
 
+import contextlib
 import csv
+import io
 import json
 import os
 import subprocess
@@ -29,11 +31,14 @@ import textwrap
 
 import keras
 import numpy as np
+import pytest
 import tensorflow as tf
+import tensorflow_datasets as tfds
 import tensorflow_text  # noqa: F401 (registers the ops of the SavedModel)
 
 import keras_nlp
 from examples.bert_classification import datasets
+from examples.bert_classification import glue_metrics
 from examples.common import distribution
 from examples.common import presets
 from keras_nlp.testing.test_case import TestCase
@@ -42,13 +47,22 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Runs the program's `main` with `sys.argv`, with TFDS mocked.
 LAUNCHER = textwrap.dedent("""
-    import sys
     import tensorflow_datasets as tfds
-    from absl import app
     from examples.bert_classification import train
+    from examples.common import cli
     with tfds.testing.mock_data(num_examples=24):
-        app.run(train.main, argv=sys.argv)
+        cli.run(train.main)
     """)
+
+# TensorFlow's start-up and export lines that the program silences.
+NOISE = (
+    "oneDNN custom operations",
+    "All log messages before absl::InitializeLog",
+    "Could not find cuda drivers",
+    "unsupported characters",
+    "Sharding callback duration",
+    "`shuffle=True` was passed",
+)
 
 TINY_MODEL = [
     "--hidden_size=16",
@@ -67,15 +81,23 @@ VOCABULARY = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + (
 ).split()
 
 
-def run_program(args, timeout=240):
-    result = subprocess.run(
-        [sys.executable, "-c", LAUNCHER] + args,
+def run_program(args, timeout=600, module=None):
+    """Runs the program (TFDS mocked, or `python -m module`)."""
+    # As users run it: without the test suite's TF_CPP_MIN_LOG_LEVEL.
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    command = (
+        [sys.executable, "-m", module]
+        if module
+        else [sys.executable, "-c", LAUNCHER]
+    )
+    return subprocess.run(
+        command + args,
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
         timeout=timeout,
+        env=env,
     )
-    return result
 
 
 def write_csv(path, header, rows, delimiter=","):
@@ -102,6 +124,7 @@ def make_preset(path, vocab_size=None, max_sequence_length=16):
     return encoder
 
 
+@pytest.mark.large
 class BertClassificationExampleTest(TestCase):
     def assertRanCleanly(self, result):
         self.assertEqual(
@@ -164,6 +187,37 @@ class BertClassificationExampleTest(TestCase):
         )
         # The vocabulary was learned from the training text.
         self.assertTrue(os.path.isfile(os.path.join(output_dir, "vocab.txt")))
+        for noise in NOISE:
+            self.assertNotIn(noise, result.stdout + result.stderr)
+
+        # --predict_file: the lines of a file through the SavedModel.
+        inputs = os.path.join(output_dir, "inputs.txt")
+        with open(inputs, "wb") as file:
+            file.write(b"a good film\n\nbad \xff plot\n")
+        predictions = os.path.join(output_dir, "predictions.tsv")
+        result = run_program(
+            [
+                f"--predict_file={inputs}",
+                f"--output_dir={output_dir}",
+                f"--predictions_file={predictions}",
+            ]
+        )
+        self.assertRanCleanly(result)
+        with open(predictions, encoding="utf-8") as file:
+            rows = [line.split("\t") for line in file.read().splitlines()]
+        self.assertEqual(
+            rows[0], ["text", "prediction", "p_negative", "p_positive"]
+        )
+        texts = ["a good film", "bad \ufffd plot"]
+        self.assertEqual([row[0] for row in rows[1:]], texts)
+        expected = exported.serve(tf.constant(texts)).numpy()
+        for row, probabilities in zip(rows[1:], expected):
+            self.assertAllClose(
+                np.array([float(p) for p in row[2:]]), probabilities, atol=1e-4
+            )
+            self.assertEqual(
+                row[1], ["negative", "positive"][probabilities.argmax()]
+            )
 
     def test_imdb_reviews_with_mixed_precision(self):
         output_dir = self.get_temp_dir()
@@ -238,10 +292,88 @@ class BertClassificationExampleTest(TestCase):
             )
         )
 
-    def test_program_reports_an_unknown_dataset(self):
+    def test_glue_stsb_regression_reports_correlations(self):
+        output_dir = self.get_temp_dir()
+        result = run_program(
+            ["--dataset=tfds:glue/stsb", f"--output_dir={output_dir}"]
+            + TINY_MODEL
+        )
+        self.assertRanCleanly(result)
+        self.assertIn("regression", result.stdout)
+        self.assertRegex(result.stdout, r"Held-out pearson -?\d\.\d+, spearman")
+        with open(os.path.join(output_dir, "results.json")) as file:
+            results = json.load(file)
+        self.assertTrue(results["regression"])
+        self.assertEqual(results["metrics"], ["pearson", "spearman"])
+        self.assertBetween(results["pearson"], -1.0, 1.0)
+        self.assertEqual(results["text_features"], ["sentence1", "sentence2"])
+        exported = tf.saved_model.load(os.path.join(output_dir, "saved_model"))
+        scores = exported.serve(
+            tf.constant(["a b", "c"]), tf.constant(["a", "d e"])
+        ).numpy()
+        self.assertEqual(scores.shape, (2,))
+        outputs = exported.signatures["serving_default"](
+            text=tf.constant(["a b", "c"]), text_pair=tf.constant(["a", "d e"])
+        )
+        self.assertAllClose(outputs["scores"], scores, atol=1e-6)
+        model = keras.saving.load_model(
+            os.path.join(output_dir, "classifier.keras")
+        )
+        self.assertEqual(model.output.shape, (None, 1))
+
+    def test_glue_cola_reports_matthews_correlation(self):
+        output_dir = self.get_temp_dir()
+        result = run_program(
+            ["--dataset=tfds:glue/cola", f"--output_dir={output_dir}"]
+            + TINY_MODEL
+        )
+        self.assertRanCleanly(result)
+        with open(os.path.join(output_dir, "results.json")) as file:
+            results = json.load(file)
+        self.assertEqual(results["metrics"], ["matthews_correlation"])
+        self.assertBetween(results["matthews_correlation"], -1.0, 1.0)
+
+    def assertCleanError(self, result, *fragments):
+        self.assertEqual(result.returncode, 2, msg=result.stderr[-3000:])
+        self.assertNotIn("Traceback", result.stderr)
+        lines = result.stderr.strip().splitlines()
+        self.assertLen(lines, 1, msg=result.stderr[-3000:])
+        self.assertTrue(lines[0].startswith("Error: "), msg=lines[0])
+        for fragment in fragments:
+            self.assertIn(fragment, lines[0])
+
+    def test_program_reports_user_errors_in_one_line(self):
+        result = run_program(["--dataset=tfds:glue/sst22"])
+        self.assertCleanError(
+            result, "has no config 'sst22'", "Did you mean tfds:glue/sst2?"
+        )
         result = run_program(["--dataset=tfds:no_such_dataset_name"])
-        self.assertNotEqual(result.returncode, 0)
-        self.assertIn("Unknown TFDS dataset", result.stderr)
+        self.assertCleanError(result, "Unknown TFDS dataset", "list_builders")
+        result = run_program(["--distribution_strategy=tpu"])
+        self.assertCleanError(result, "found no TPU", "--tpu")
+        result = run_program(["--batch_size=many"])
+        self.assertCleanError(result, "--batch_size", "--help")
+        missing = os.path.join(self.get_temp_dir(), "missing.txt")
+        result = run_program([f"--predict_file={missing}"])
+        self.assertCleanError(result, "--predict_file", missing)
+
+    def test_help_lists_the_programs_flags(self):
+        result = run_program(
+            ["--help"], module="examples.bert_classification.train"
+        )
+        self.assertRanCleanly(result)
+        for flag in (
+            "dataset",
+            "preset",
+            "regression",
+            "predict_file",
+            "distribution_strategy",
+            "mixed_precision",
+            "tpu",
+        ):
+            self.assertRegex(result.stdout, rf"\n  --(\[no\])?{flag}: ")
+        for noise in NOISE:
+            self.assertNotIn(noise, result.stdout + result.stderr)
 
 
 class ClassificationInputErrorsTest(TestCase):
@@ -294,6 +426,70 @@ class ClassificationInputErrorsTest(TestCase):
         self.assertEqual(data.text_features, ["sentence"])
         self.assertEqual(data.num_train_examples, 6)
 
+    def test_glue_mnli_evaluates_on_validation_matched(self):
+        with tfds.testing.mock_data(num_examples=6):
+            data = datasets.load("tfds:glue/mnli")
+            self.assertIn("'validation_matched'", data.eval_name)
+            self.assertEqual(data.num_classes, 3)
+            self.assertEqual(data.text_features, ["premise", "hypothesis"])
+            self.assertLen(list(data.eval), 6)
+            data = datasets.load(
+                "tfds:glue/mnli", eval_split="validation_mismatched"
+            )
+            self.assertIn("'validation_mismatched'", data.eval_name)
+
+    def test_glue_stsb_is_regression(self):
+        with tfds.testing.mock_data(num_examples=6):
+            data = datasets.load("tfds:glue/stsb")
+        self.assertTrue(data.regression)
+        self.assertEqual(data.num_classes, 1)
+        self.assertEqual(data.class_names, [])
+        segments, label = next(iter(data.train))
+        self.assertEqual(label.dtype, tf.float32)
+        self.assertLen(segments, 2)
+
+    def test_csv_regression_labels(self):
+        path = os.path.join(self.get_temp_dir(), "scores.csv")
+        write_csv(path, ["text", "label"], [("good", "4.5"), ("bad", "0.25")])
+        data = datasets.load(
+            f"csv:{path}", eval_dataset=f"csv:{path}", regression=True
+        )
+        self.assertEqual(data.num_classes, 1)
+        self.assertAllClose([float(y) for _, y in data.eval], [4.5, 0.25])
+        write_csv(path, ["text", "label"], [("good", "high")])
+        with self.assertRaisesRegex(ValueError, "label='high'.*--regression"):
+            datasets.load(
+                f"csv:{path}", eval_dataset=f"csv:{path}", regression=True
+            )
+
+    def test_misspelled_tfds_names_get_close_matches(self):
+        with self.assertRaisesRegex(
+            ValueError, r"no config 'sst22'.*Did you mean tfds:glue/sst2\?"
+        ):
+            datasets.load("tfds:glue/sst22")
+        with self.assertRaisesRegex(
+            ValueError, r"Did you mean tfds:imdb_reviews\?"
+        ):
+            datasets.load("tfds:imdb_review")
+
+    def test_invalid_utf8_in_a_csv_file_is_replaced_and_reported(self):
+        path = os.path.join(self.get_temp_dir(), "data.csv")
+        with open(path, "wb") as file:
+            file.write(b"text,label\ngood,1\nba\xffd,0\n")
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            data = datasets.load(f"csv:{path}", eval_dataset=f"csv:{path}")
+        texts = [segments[0].numpy() for segments, _ in data.eval]
+        self.assertEqual(texts, [b"good", "ba\ufffdd".encode()])
+        self.assertIn("not valid UTF-8 in 1 line(s)", output.getvalue())
+        self.assertIn("the first is line 3", output.getvalue())
+
+    def test_tpu_strategy_without_a_tpu(self):
+        with self.assertRaisesRegex(
+            ValueError, "found no TPU.*another --distribution_strategy"
+        ):
+            distribution.get_strategy("tpu")
+
     def test_builtin_dataset(self):
         data = datasets.load("builtin")
         self.assertEqual(data.class_names, ["negative", "positive"])
@@ -317,3 +513,110 @@ class ClassificationInputErrorsTest(TestCase):
         with self.assertRaisesRegex(ValueError, "multiple of the number"):
             distribution.check_batch_size(7, TwoReplicas())
         distribution.check_batch_size(8, TwoReplicas())
+
+
+class GlueMetricsTest(TestCase):
+    def test_task_metrics(self):
+        self.assertEqual(
+            glue_metrics.task_metrics("tfds:glue/cola"),
+            ("matthews_correlation",),
+        )
+        self.assertEqual(
+            glue_metrics.task_metrics("tfds:glue/mrpc"), ("f1", "accuracy")
+        )
+        self.assertEqual(
+            glue_metrics.task_metrics("tfds:glue/qqp"), ("f1", "accuracy")
+        )
+        self.assertEqual(
+            glue_metrics.task_metrics("tfds:glue/stsb"), ("pearson", "spearman")
+        )
+        self.assertEqual(
+            glue_metrics.task_metrics("tfds:glue/mnli"), ("accuracy",)
+        )
+        self.assertEqual(glue_metrics.task_metrics("builtin"), ("accuracy",))
+        self.assertEqual(
+            glue_metrics.task_metrics("csv:x.csv", regression=True)[0],
+            "pearson",
+        )
+
+    def test_f1_and_accuracy_by_hand(self):
+        labels = [1, 1, 0, 0, 1, 0]
+        predictions = [1, 0, 0, 1, 1, 1]
+        # TP = 2, FP = 2, FN = 1: F1 = 2 * 2 / (2 * 2 + 2 + 1).
+        results = glue_metrics.compute(["f1", "accuracy"], labels, predictions)
+        self.assertAllClose(results["f1"], 4 / 7, atol=1e-12)
+        self.assertAllClose(results["accuracy"], 3 / 6, atol=1e-12)
+        self.assertEqual(glue_metrics.f1_score([0, 0], [0, 0]), 0.0)
+
+    def test_matthews_correlation_by_hand(self):
+        # TP = 3, FN = 1, TN = 3, FP = 1: (3 * 3 - 1 * 1) / sqrt(4 ** 4).
+        labels = [1, 1, 1, 0, 0, 0, 1, 0]
+        predictions = [1, 1, 0, 0, 0, 1, 1, 0]
+        self.assertAllClose(
+            glue_metrics.matthews_correlation(labels, predictions),
+            0.5,
+            atol=1e-12,
+        )
+        self.assertAllClose(
+            glue_metrics.matthews_correlation(labels, labels), 1.0, atol=1e-12
+        )
+        flipped = [1 - label for label in labels]
+        self.assertAllClose(
+            glue_metrics.matthews_correlation(labels, flipped), -1.0, atol=1e-12
+        )
+        # Constant predictions: 0, as in scikit-learn.
+        self.assertEqual(
+            glue_metrics.matthews_correlation(labels, [1] * 8), 0.0
+        )
+
+    def test_multiclass_matthews_correlation(self):
+        # Gorodkin's R_K is the correlation of the one-hot label and
+        # prediction matrices, computed here directly.
+        rng = np.random.default_rng(0)
+        labels = rng.integers(0, 3, 50)
+        predictions = np.where(
+            rng.random(50) < 0.6, labels, rng.integers(0, 3, 50)
+        )
+        x = np.eye(3)[labels]
+        y = np.eye(3)[predictions]
+        x -= x.mean(axis=0)
+        y -= y.mean(axis=0)
+        expected = np.sum(x * y) / np.sqrt(np.sum(x * x) * np.sum(y * y))
+        self.assertAllClose(
+            glue_metrics.matthews_correlation(labels, predictions),
+            expected,
+            atol=1e-12,
+        )
+
+    def test_correlations_against_scipy(self):
+        from scipy import stats
+
+        rng = np.random.default_rng(1)
+        labels = np.round(rng.uniform(0, 5, 40), 1)  # Ties, as in STS-B.
+        predictions = labels + rng.normal(0, 1, 40)
+        predictions[:6] = predictions[6]  # Tied predictions too.
+        results = glue_metrics.compute(
+            ["pearson", "spearman", "mean_squared_error"], labels, predictions
+        )
+        self.assertAllClose(
+            results["pearson"],
+            stats.pearsonr(labels, predictions)[0],
+            atol=1e-12,
+        )
+        self.assertAllClose(
+            results["spearman"],
+            stats.spearmanr(labels, predictions)[0],
+            atol=1e-12,
+        )
+        self.assertAllClose(
+            results["mean_squared_error"],
+            np.mean((labels - predictions) ** 2),
+            atol=1e-12,
+        )
+        self.assertEqual(
+            glue_metrics.pearson_correlation(labels, [2.0] * 40), 0.0
+        )
+
+    def test_shape_mismatch(self):
+        with self.assertRaisesRegex(ValueError, "same length"):
+            glue_metrics.compute(["accuracy"], [1, 0], [1])

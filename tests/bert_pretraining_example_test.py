@@ -21,8 +21,12 @@ loss becomes NaN. The input pipeline is tested in-process on a corpus
 whose tokens tell which document they come from.
 """
 
+import contextlib
+import gzip
+import io
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -32,6 +36,7 @@ import time
 
 import h5py
 import numpy as np
+import pytest
 import tensorflow as tf
 import tensorflow_datasets as tfds
 
@@ -56,10 +61,9 @@ TINY = [
 # the loss become NaN.
 NAN_STEP = 12
 NAN_LAUNCHER = textwrap.dedent(f"""
-    import sys
     import keras
-    from absl import app
     from examples.bert_pretraining import pretrain
+    from examples.common import cli
     from examples.common import optimization
 
     schedule = optimization.WarmupLinearDecay.__call__
@@ -70,7 +74,7 @@ NAN_LAUNCHER = textwrap.dedent(f"""
         return keras.ops.where(step >= {NAN_STEP}, float("nan"), rate)
 
     optimization.WarmupLinearDecay.__call__ = failing_schedule
-    app.run(pretrain.main, argv=sys.argv)
+    cli.run(pretrain.main)
     """)
 
 CORPUS = """\
@@ -93,7 +97,7 @@ def program(module, args):
     return [sys.executable, "-m", f"examples.{module}"] + args
 
 
-def run(command, env=None, timeout=240):
+def run(command, env=None, timeout=600):
     return subprocess.run(
         command,
         cwd=REPO_ROOT,
@@ -118,12 +122,70 @@ def read_weights(path):
     return arrays
 
 
+def read_manifest(output_dir):
+    path = os.path.join(output_dir, "progress.json")
+    if not os.path.isfile(path):
+        return None
+    with open(path) as file:
+        return json.load(file)
+
+
+def writing_a_checkpoint(output_dir):
+    """Whether a checkpoint file is being written (under its temporary name)."""
+    backup = os.path.join(output_dir, "backup")
+    try:
+        return any(name.startswith("tmp-ckpt-") for name in os.listdir(backup))
+    except FileNotFoundError:
+        return False
+
+
+def trained_steps(output_dir):
+    """The optimizer step count saved with the final pretrainer weights."""
+    weights = read_weights(os.path.join(output_dir, "pretrainer.weights.h5"))
+    return int(weights["optimizer/vars/0"])
+
+
+def kill_when(command, output_dir, condition, landed, fresh, time_limit=300):
+    """Starts `command` and SIGKILLs it as soon as `condition()` holds.
+
+    Repeats (from an empty `output_dir` if `fresh`) until `landed()` says
+    the kill hit the moment aimed at, within `time_limit` seconds; returns
+    the number of attempts.
+    """
+    deadline = time.time() + time_limit
+    attempts = 0
+    while time.time() < deadline:
+        attempts += 1
+        if fresh and os.path.isdir(output_dir):
+            shutil.rmtree(output_dir)
+        process = subprocess.Popen(
+            command,
+            cwd=REPO_ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            while process.poll() is None and time.time() < deadline:
+                if condition():
+                    break
+                time.sleep(0.001)
+        finally:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+        if landed():
+            return attempts
+    raise AssertionError(
+        f"No kill landed at the moment aimed at in {attempts} attempts."
+    )
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
+@pytest.mark.large
 class BertPretrainingExampleTest(TestCase):
     def setUp(self):
         super().setUp()
@@ -151,10 +213,21 @@ class BertPretrainingExampleTest(TestCase):
                     "--steps_per_epoch=3",
                 ]
                 + TINY,
-            )
+            ),
+            env={
+                k: v
+                for k, v in os.environ.items()
+                if k != "TF_CPP_MIN_LOG_LEVEL"
+            },
         )
         self.assertRanCleanly(result)
         self.assertIn("XLA on", result.stdout)
+        for noise in (
+            "oneDNN custom operations",
+            "All log messages before absl::InitializeLog",
+            "`shuffle=True` was passed",
+        ):
+            self.assertNotIn(noise, result.stdout + result.stderr)
         preset = os.path.join(output_dir, "preset")
         self.assertEqual(
             sorted(os.listdir(preset)),
@@ -165,8 +238,11 @@ class BertPretrainingExampleTest(TestCase):
             os.path.join(preset, "vocab.txt")
         )
         self.assertEqual(encoder.vocab_size, tokenizer.vocab_size())
-        with open(os.path.join(output_dir, "progress.json")) as file:
-            self.assertEqual(json.load(file), {"completed": True, "step": 6})
+        self.assertEqual(
+            read_manifest(output_dir),
+            {"completed": True, "step": 6, "checkpoints": []},
+        )
+        self.assertEqual(trained_steps(output_dir), 6)
         # The backup is removed after a successful run.
         self.assertFalse(os.path.exists(os.path.join(output_dir, "backup")))
 
@@ -221,8 +297,7 @@ class BertPretrainingExampleTest(TestCase):
         finally:
             process.send_signal(signal.SIGKILL)
             process.wait()
-        with open(progress) as file:
-            saved_step = json.load(file)["step"]
+        saved_step = read_manifest(output_dir)["step"]
         self.assertBetween(saved_step, 20, 180)
         self.assertEqual(saved_step % 20, 0)
 
@@ -233,8 +308,9 @@ class BertPretrainingExampleTest(TestCase):
             result.stdout,
         )
         self.assertIn(f"Trained steps {saved_step}..200", result.stdout)
-        with open(progress) as file:
-            self.assertEqual(json.load(file), {"completed": True, "step": 200})
+        self.assertEqual(read_manifest(output_dir)["step"], 200)
+        self.assertTrue(read_manifest(output_dir)["completed"])
+        self.assertEqual(trained_steps(output_dir), 200)
         encoder = keras_nlp.encoders.BertEncoder.from_preset(
             os.path.join(output_dir, "preset")
         )
@@ -254,6 +330,74 @@ class BertPretrainingExampleTest(TestCase):
             "holds the checkpoint of a different model", result.stderr
         )
         self.assertIn("encoder_config", result.stderr)
+
+    def assertCleanError(self, result, *fragments):
+        self.assertEqual(result.returncode, 2, msg=result.stderr[-3000:])
+        self.assertNotIn("Traceback", result.stderr)
+        lines = result.stderr.strip().splitlines()
+        self.assertLen(lines, 1, msg=result.stderr[-3000:])
+        self.assertTrue(lines[0].startswith("Error: "), msg=lines[0])
+        for fragment in fragments:
+            self.assertIn(fragment, lines[0])
+
+    def test_user_errors_print_one_line(self):
+        env = {
+            k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"
+        }
+        records = os.path.join(self.temp_dir, "corpus.tfrecord")
+        with tf.io.TFRecordWriter(records) as writer:
+            writer.write(b"The film opens on a quiet harbour town.")
+        output_dir = os.path.join(self.temp_dir, "errors")
+        for args, fragments in [
+            ([f"--input={records}"], ["is a TFRecord file, not text"]),
+            (["--input=tfds:wiki40/en"], ["Did you mean tfds:wiki40b"]),
+            (["--distribution_strategy=tpu"], ["found no TPU"]),
+            (["--num_train_steps=10", "--steps_per_epoch=3"], ["must divide"]),
+            (["--masked_lm_rate=high"], ["--masked_lm_rate"]),
+        ]:
+            result = run(
+                program(
+                    "bert_pretraining.pretrain",
+                    [f"--output_dir={output_dir}"] + args,
+                ),
+                env=env,
+            )
+            self.assertCleanError(result, *fragments)
+        # An empty manifest (e.g. a disk that filled up).
+        os.makedirs(output_dir, exist_ok=True)
+        open(os.path.join(output_dir, "progress.json"), "w").close()
+        result = run(
+            program(
+                "bert_pretraining.pretrain",
+                [f"--input={self.corpus}", f"--output_dir={output_dir}"] + TINY,
+            ),
+            env=env,
+        )
+        self.assertCleanError(
+            result, "progress.json is damaged: it is empty, truncated"
+        )
+
+    def test_help_lists_the_shared_flags(self):
+        for module, own_flag in [
+            ("bert_pretraining.pretrain", "lowercase"),
+            ("albert.pretrain", "embedding_width"),
+        ]:
+            result = run(program(module, ["--help"]))
+            self.assertRanCleanly(result)
+            for flag in (
+                own_flag,
+                "input",
+                "num_train_steps",
+                "steps_per_epoch",
+                "sequence_length",
+                "output_dir",
+                "mixed_precision",
+                "distribution_strategy",
+                "tpu",
+            ):
+                self.assertRegex(
+                    result.stdout, rf"\n  --(\[no\])?{flag}: ", msg=module
+                )
 
     def test_two_workers_end_with_identical_weights(self):
         output_dir = os.path.join(self.temp_dir, "multi_worker")
@@ -308,8 +452,7 @@ class BertPretrainingExampleTest(TestCase):
         self.assertGreater(len(chief), 30)
         for name in chief:
             self.assertAllEqual(chief[name], worker[name], msg=name)
-        with open(os.path.join(output_dir, "progress.json")) as file:
-            self.assertEqual(json.load(file)["step"], 4)
+        self.assertEqual(read_manifest(output_dir)["step"], 4)
 
     def test_nan_loss_stops_and_keeps_the_last_good_checkpoint(self):
         output_dir = os.path.join(self.temp_dir, "nan")
@@ -326,15 +469,144 @@ class BertPretrainingExampleTest(TestCase):
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("the loss became NaN or infinite", result.stderr)
         self.assertIn("last good checkpoint, from step 10", result.stderr)
-        with open(os.path.join(output_dir, "progress.json")) as file:
-            self.assertEqual(json.load(file), {"step": 10})
+        manifest = read_manifest(output_dir)
+        self.assertEqual(manifest["step"], 10)
+        self.assertFalse(manifest["completed"])
+        self.assertEqual(
+            [entry["step"] for entry in manifest["checkpoints"]], [10, 5]
+        )
         weights = read_weights(
-            os.path.join(output_dir, "backup", "latest.weights.h5")
+            os.path.join(output_dir, "backup", "ckpt-10.weights.h5")
         )
         self.assertTrue(all(np.all(np.isfinite(w)) for w in weights.values()))
         self.assertIn("optimizer/vars/0", weights)
         self.assertEqual(int(weights["optimizer/vars/0"]), 10)
         self.assertFalse(os.path.exists(os.path.join(output_dir, "preset")))
+
+
+@pytest.mark.large
+class PreemptionTest(TestCase):
+    """SIGKILL at the worst moments; the rerun ends at exactly the plan."""
+
+    def setUp(self):
+        super().setUp()
+        self.temp_dir = self.get_temp_dir()
+        self.corpus = os.path.join(self.temp_dir, "corpus.txt")
+        with open(self.corpus, "w") as file:
+            file.write(CORPUS)
+        self.output_dir = os.path.join(self.temp_dir, "run")
+
+    def command(self, num_train_steps, steps_per_epoch):
+        return program(
+            "bert_pretraining.pretrain",
+            [
+                f"--input={self.corpus}",
+                f"--output_dir={self.output_dir}",
+                f"--num_train_steps={num_train_steps}",
+                f"--steps_per_epoch={steps_per_epoch}",
+                "--nojit_compile",
+            ]
+            + TINY,
+        )
+
+    def rerun(self, command, num_train_steps):
+        result = run(command)
+        self.assertEqual(
+            result.returncode,
+            0,
+            msg=result.stdout[-3000:] + result.stderr[-5000:],
+        )
+        manifest = read_manifest(self.output_dir)
+        self.assertEqual(
+            manifest,
+            {"completed": True, "step": num_train_steps, "checkpoints": []},
+        )
+        self.assertEqual(trained_steps(self.output_dir), num_train_steps)
+        self.assertFalse(
+            os.path.exists(os.path.join(self.output_dir, "backup"))
+        )
+        keras_nlp.encoders.BertEncoder.from_preset(
+            os.path.join(self.output_dir, "preset")
+        )
+        return result
+
+    def test_kill_during_a_checkpoint_write(self):
+        command = self.command(num_train_steps=24, steps_per_epoch=2)
+
+        def committed():
+            manifest = read_manifest(self.output_dir)
+            return manifest["checkpoints"] if manifest else []
+
+        kill_when(
+            command,
+            self.output_dir,
+            # Two checkpoints are committed and the next is being written.
+            condition=lambda: len(committed()) == 2
+            and writing_a_checkpoint(self.output_dir),
+            landed=lambda: writing_a_checkpoint(self.output_dir)
+            and len(committed()) == 2
+            and committed()[0]["step"] < 24,
+            fresh=True,
+        )
+        newest, previous = committed()
+        # Bit flips in the newest good checkpoint: the rerun falls back to
+        # the one before, and keeps the work done up to it.
+        path = os.path.join(self.output_dir, "backup", newest["file"])
+        with open(path, "rb+") as file:
+            data = bytearray(file.read())
+            data[len(data) // 2] ^= 0xFF
+            file.seek(0)
+            file.write(data)
+        result = self.rerun(command, 24)
+        self.assertIn(f"The checkpoint of step {newest['step']}", result.stdout)
+        self.assertIn("checksum does not match", result.stdout)
+        self.assertIn(
+            f"Resuming from the checkpoint of step {previous['step']}.",
+            result.stdout,
+        )
+        self.assertIn(f"Trained steps {previous['step']}..24", result.stdout)
+
+    def test_kill_during_the_first_checkpoint(self):
+        command = self.command(num_train_steps=4, steps_per_epoch=2)
+        kill_when(
+            command,
+            self.output_dir,
+            condition=lambda: writing_a_checkpoint(self.output_dir),
+            landed=lambda: writing_a_checkpoint(self.output_dir)
+            and read_manifest(self.output_dir) is None,
+            fresh=True,
+        )
+        result = self.rerun(command, 4)
+        self.assertNotIn("Resuming", result.stdout)
+        self.assertIn("Trained steps 0..4", result.stdout)
+
+    def test_kill_after_the_last_step(self):
+        command = self.command(num_train_steps=4, steps_per_epoch=2)
+
+        def last_step_not_completed():
+            manifest = read_manifest(self.output_dir)
+            return (
+                manifest is not None
+                and manifest["step"] == 4
+                and not manifest["completed"]
+            )
+
+        kill_when(
+            command,
+            self.output_dir,
+            condition=last_step_not_completed,
+            landed=last_step_not_completed,
+            fresh=True,
+        )
+        result = self.rerun(command, 4)
+        # Nothing is retrained: the outputs are written from the last
+        # checkpoint.
+        self.assertIn("Resuming from the checkpoint of step 4.", result.stdout)
+        self.assertIn("Trained steps 4..4", result.stdout)
+        # And the completed run has nothing left to do.
+        result = run(command)
+        self.assertEqual(result.returncode, 0, msg=result.stderr[-3000:])
+        self.assertIn("finished all 4 steps already", result.stdout)
 
 
 class PretrainingPipelineTest(TestCase):
@@ -511,8 +783,73 @@ class PretrainingPipelineTest(TestCase):
         with self.assertRaisesRegex(ValueError, "Unknown TFDS dataset"):
             pretraining.corpus_dataset(["tfds:no_such_dataset_name"])
 
+    def test_invalid_utf8_in_the_corpus_is_replaced_and_reported(self):
+        path = os.path.join(self.get_temp_dir(), "corpus.txt")
+        lines = [f"d{k} d{k}\n\n" for k in range(4)]
+        with open(path, "wb") as file:
+            file.write("".join(lines).encode() + b"d1 \xff\xfed1\nd2\n")
+        documents = pretraining.corpus_dataset([path])
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            texts = [list(d.numpy()) for d in documents]
+        self.assertEqual(texts[-1], ["d1 \ufffd\ufffdd1".encode(), b"d2"])
+        self.assertIn(
+            f"Warning: {path} is not valid UTF-8 in 1 line(s)",
+            output.getvalue(),
+        )
+        self.assertIn("the first is line 9", output.getvalue())
+        # The whole pipeline runs through it.
+        dataset = pretraining.pretraining_dataset(
+            documents,
+            self.tokenizer,
+            sequence_length=12,
+            batch_size=2,
+            max_predictions_per_seq=3,
+            pair_task="next_sentence",
+        )
+        with contextlib.redirect_stdout(io.StringIO()):
+            batches = list(dataset.take(4))
+        self.assertLen(batches, 4)
+
+    def test_binary_files_are_refused_as_corpus(self):
+        temp_dir = self.get_temp_dir()
+        path = os.path.join(temp_dir, "corpus.tfrecord")
+        with tf.io.TFRecordWriter(path) as writer:
+            writer.write(b"The film opens on a quiet harbour town.")
+        with self.assertRaisesRegex(
+            ValueError, "corpus.tfrecord is a TFRecord file, not text"
+        ):
+            pretraining.corpus_dataset([path])
+        path = os.path.join(temp_dir, "corpus.txt.gz")
+        with gzip.open(path, "wb") as file:
+            file.write(b"One line.\n")
+        with self.assertRaisesRegex(ValueError, "gzip-compressed.*Decompress"):
+            pretraining.corpus_dataset([path])
+        path = os.path.join(temp_dir, "corpus.bin")
+        with open(path, "wb") as file:
+            file.write(b"text\0\1\2")
+        with self.assertRaisesRegex(ValueError, "is a binary file, not text"):
+            pretraining.corpus_dataset([path])
+
+    def test_misspelled_tfds_corpus_names_the_close_matches(self):
+        with self.assertRaisesRegex(
+            ValueError,
+            r"Unknown TFDS dataset 'wiki40'\. Received: input='tfds:wiki40/en'"
+            r"\. Did you mean tfds:wiki40b.*list_builders",
+        ):
+            pretraining.corpus_dataset(["tfds:wiki40/en"])
+        with self.assertRaisesRegex(
+            ValueError, "'wiki40b' has no config 'english'.*configs are .*en"
+        ):
+            pretraining.corpus_dataset(["tfds:wiki40b/english"])
+
     def test_output_dir_of_another_model_is_refused(self):
         output_dir = self.get_temp_dir()
+        with open(os.path.join(output_dir, "run_config.json"), "w") as file:
+            file.write('{"hidden_size": ')
+        with self.assertRaisesRegex(ValueError, "run_config.json is damaged"):
+            pretraining.check_output_dir(output_dir, {"hidden_size": 16})
+        os.remove(os.path.join(output_dir, "run_config.json"))
         pretraining.check_output_dir(output_dir, {"hidden_size": 16})
         pretraining.check_output_dir(output_dir, {"hidden_size": 16})
         with self.assertRaisesRegex(ValueError, r"differs in \['hidden_size'"):

@@ -12,14 +12,18 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Tests of examples/common: the optimizer recipe and TensorBoard logs."""
+"""Tests of examples/common: the optimizer recipe, TensorBoard logs and the
+crash-safe checkpoints."""
 
+import hashlib
+import json
 import os
 
 import keras
 import numpy as np
 import tensorflow as tf
 
+from examples.common import checkpointing
 from examples.common import optimization
 from examples.common import tensorboard
 from keras_nlp.testing.test_case import TestCase
@@ -122,3 +126,217 @@ class TensorBoardTest(TestCase):
         self.assertIn(("validation", "epoch_mae", 1), values)
         self.assertIn(("train", "batch_loss", 4), values)
         self.assertAllClose(values[("train", "epoch_learning_rate", 0)], 0.01)
+
+
+def _tiny_model():
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile(keras.optimizers.Adam(0.1), "mse")
+    return model
+
+
+def _train(model, num_steps):
+    x = np.arange(12, dtype="float32").reshape(4, 3)
+    model.fit(x, np.ones((4, 2)), batch_size=4, epochs=num_steps, verbose=0)
+
+
+def _kernel(model):
+    return model.layers[0].kernel.numpy().copy()
+
+
+def _flip_a_byte(path, offset=None):
+    with open(path, "rb+") as file:
+        data = bytearray(file.read())
+        # By default a byte in the middle of the file: weight data.
+        index = len(data) // 2 if offset is None else offset
+        data[index] ^= 0x10
+        file.seek(0)
+        file.write(data)
+
+
+class CheckpointManagerTest(TestCase):
+    def setUp(self):
+        super().setUp()
+        self.output_dir = self.get_temp_dir()
+        self.backup_dir = os.path.join(self.output_dir, "backup")
+        self.manifest_path = os.path.join(self.output_dir, "progress.json")
+        self.messages = []
+        self.manager = checkpointing.CheckpointManager(
+            self.backup_dir, self.manifest_path, log=self.messages.append
+        )
+
+    def manifest(self):
+        with open(self.manifest_path) as file:
+            return json.load(file)
+
+    def save_steps(self, model, steps):
+        """Trains to each step of `steps` and saves; returns the kernels."""
+        kernels = {}
+        for step in steps:
+            _train(model, step - checkpointing.current_step(model))
+            self.manager.save(model)
+            kernels[step] = _kernel(model)
+        return kernels
+
+    def test_keeps_the_last_two_checkpoints_with_checksums(self):
+        model = _tiny_model()
+        self.save_steps(model, [2, 4, 6])
+        manifest = self.manifest()
+        self.assertEqual(manifest["step"], 6)
+        self.assertFalse(manifest["completed"])
+        self.assertEqual(
+            [entry["step"] for entry in manifest["checkpoints"]], [6, 4]
+        )
+        self.assertEqual(
+            sorted(os.listdir(self.backup_dir)),
+            ["ckpt-4.weights.h5", "ckpt-6.weights.h5"],
+        )
+        for entry in manifest["checkpoints"]:
+            with open(os.path.join(self.backup_dir, entry["file"]), "rb") as f:
+                expected = hashlib.sha256(f.read()).hexdigest()
+            self.assertEqual(entry["sha256"], expected)
+
+    def test_restores_weights_and_optimizer_step(self):
+        model = _tiny_model()
+        kernels = self.save_steps(model, [3])
+        restored = _tiny_model()
+        self.assertEqual(self.manager.restore(restored), 3)
+        self.assertEqual(checkpointing.current_step(restored), 3)
+        self.assertAllClose(_kernel(restored), kernels[3], atol=0)
+        # Training on continues from the restored optimizer state exactly
+        # as the original model does.
+        _train(model, 1)
+        _train(restored, 1)
+        self.assertAllClose(_kernel(restored), _kernel(model), atol=1e-7)
+        self.assertEqual(self.messages, [])
+
+    def test_no_checkpoint_is_step_zero(self):
+        model = _tiny_model()
+        initial = _kernel(model)
+        self.assertEqual(self.manager.restore(model), 0)
+        self.assertAllClose(_kernel(model), initial, atol=0)
+
+    def test_bit_flip_falls_back_to_the_previous_checkpoint(self):
+        model = _tiny_model()
+        kernels = self.save_steps(model, [2, 4])
+        _flip_a_byte(os.path.join(self.backup_dir, "ckpt-4.weights.h5"))
+        restored = _tiny_model()
+        self.assertEqual(self.manager.restore(restored), 2)
+        self.assertAllClose(_kernel(restored), kernels[2], atol=0)
+        self.assertLen(self.messages, 1)
+        self.assertIn("step 4", self.messages[0])
+        self.assertIn("checksum does not match", self.messages[0])
+        self.assertIn(
+            "Resuming from the checkpoint of step 2", self.messages[0]
+        )
+
+    def test_every_checkpoint_corrupted_is_an_error(self):
+        model = _tiny_model()
+        self.save_steps(model, [2, 4])
+        for name in ("ckpt-2.weights.h5", "ckpt-4.weights.h5"):
+            _flip_a_byte(os.path.join(self.backup_dir, name))
+        with self.assertRaisesRegex(
+            ValueError, "No intact checkpoint.*step 4.*step 2.*Delete"
+        ):
+            self.manager.restore(_tiny_model())
+
+    def test_missing_checkpoint_file_falls_back(self):
+        model = _tiny_model()
+        kernels = self.save_steps(model, [2, 4])
+        os.remove(os.path.join(self.backup_dir, "ckpt-4.weights.h5"))
+        restored = _tiny_model()
+        self.assertEqual(self.manager.restore(restored), 2)
+        self.assertAllClose(_kernel(restored), kernels[2], atol=0)
+        self.assertIn("is missing", self.messages[0])
+
+    def test_checkpoint_of_another_step_than_its_entry_falls_back(self):
+        # The manifest's step and the weights disagree (what a kill
+        # between two separate writes produced with BackupAndRestore).
+        model = _tiny_model()
+        kernels = self.save_steps(model, [2, 4])
+        manifest = self.manifest()
+        newest = manifest["checkpoints"][0]
+        newest["step"] = 5
+        manifest["step"] = 5
+        checkpointing.write_json(self.manifest_path, manifest)
+        restored = _tiny_model()
+        self.assertEqual(self.manager.restore(restored), 2)
+        self.assertAllClose(_kernel(restored), kernels[2], atol=0)
+        self.assertIn("optimizer state of step 4", self.messages[0])
+
+    def test_interrupted_first_write_starts_over_and_cleans_up(self):
+        # A kill inside the first checkpoint write: a truncated temporary
+        # file and no manifest.
+        os.makedirs(self.backup_dir)
+        partial = os.path.join(self.backup_dir, "tmp-ckpt-2.weights.h5")
+        with open(partial, "wb") as file:
+            file.write(b"\x89HDF\r\n\x1a\n" + b"\0" * 10)
+        model = _tiny_model()
+        self.assertEqual(self.manager.restore(model), 0)
+        self.assertEqual(os.listdir(self.backup_dir), [])
+        self.save_steps(model, [2])
+        self.assertEqual(self.manager.restore(_tiny_model()), 2)
+
+    def test_kill_between_the_weights_and_the_manifest(self):
+        # The new file is complete but the manifest still names the old
+        # checkpoint: the old one is restored, the orphan removed.
+        model = _tiny_model()
+        kernels = self.save_steps(model, [2])
+        _train(model, 2)
+        model.save_weights(os.path.join(self.backup_dir, "ckpt-4.weights.h5"))
+        restored = _tiny_model()
+        self.assertEqual(self.manager.restore(restored), 2)
+        self.assertAllClose(_kernel(restored), kernels[2], atol=0)
+        self.assertEqual(os.listdir(self.backup_dir), ["ckpt-2.weights.h5"])
+
+    def test_damaged_manifest_is_a_clear_error(self):
+        for content in ("", '{"step": 4, "checkpo'):
+            with open(self.manifest_path, "w") as file:
+                file.write(content)
+            with self.assertRaisesRegex(
+                ValueError, "progress.json is damaged: it is empty, truncated"
+            ):
+                self.manager.restore(_tiny_model())
+        with open(self.manifest_path, "w") as file:
+            json.dump({"step": 4}, file)
+        with self.assertRaisesRegex(ValueError, "is not one this program"):
+            self.manager.restore(_tiny_model())
+
+    def test_mark_completed_removes_the_checkpoints(self):
+        model = _tiny_model()
+        self.save_steps(model, [2])
+        self.assertFalse(self.manager.is_completed())
+        self.manager.mark_completed(2)
+        self.assertTrue(self.manager.is_completed())
+        self.assertEqual(
+            self.manifest(), {"step": 2, "completed": True, "checkpoints": []}
+        )
+        self.assertFalse(os.path.exists(self.backup_dir))
+
+    def test_callback_saves_each_epoch_but_not_after_a_nan_loss(self):
+        model = _tiny_model()
+        callback = checkpointing.CheckpointCallback(self.manager)
+        x = np.ones((4, 3), "float32")
+        model.fit(
+            x,
+            np.ones((4, 2)),
+            batch_size=2,
+            epochs=2,
+            verbose=0,
+            callbacks=[callback],
+        )
+        self.assertEqual(
+            [entry["step"] for entry in self.manifest()["checkpoints"]], [4, 2]
+        )
+        x[0, 0] = np.nan
+        model.fit(
+            x,
+            np.ones((4, 2)),
+            batch_size=2,
+            epochs=3,
+            initial_epoch=2,
+            shuffle=False,
+            verbose=0,
+            callbacks=[keras.callbacks.TerminateOnNaN(), callback],
+        )
+        self.assertEqual(callback.failed_step, 5)
+        self.assertEqual(self.manifest()["step"], 4)

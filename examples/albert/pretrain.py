@@ -38,14 +38,16 @@ python -m examples.bert_classification.train \
 
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+from examples.common import cli
+
+cli.quiet_tensorflow()
 
 import io  # noqa: E402
 
-from absl import app  # noqa: E402
 from absl import flags  # noqa: E402
 
 import keras_nlp  # noqa: E402
+from examples.common import distribution  # noqa: E402
 from examples.common import presets  # noqa: E402
 from examples.common import pretraining  # noqa: E402
 
@@ -54,6 +56,9 @@ FLAGS = flags.FLAGS
 pretraining.define_flags(
     default_output_dir="/tmp/albert_pretraining", pair_task="sentence_order"
 )
+# `--help` lists the flags of the main module: also the shared ones.
+flags.adopt_module_key_flags(pretraining)
+flags.adopt_module_key_flags(distribution)
 flags.DEFINE_string(
     "spm_model",
     None,
@@ -176,4 +181,4 @@ def main(_):
 
 
 if __name__ == "__main__":
-    app.run(main)
+    cli.run(main)

@@ -17,15 +17,19 @@
 Every source becomes a `ClassificationData`: a training and an evaluation
 `tf.data.Dataset` of `(segments, label)` pairs, where `segments` is a tuple
 of one or two scalar strings (two for sentence pairs) and `label` an int32
-class id, plus the class names.
+class id (a float32 score for regression tasks such as GLUE STS-B), plus the
+class names.
 """
 
 import csv
 import dataclasses
+import io
 import os
 
 import numpy as np
 import tensorflow as tf
+
+from examples.common import tfds_utils
 
 BUILTIN = "builtin"
 BUILTIN_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
@@ -41,10 +45,12 @@ class ClassificationData:
     class_names: list
     text_features: list
     eval_name: str
+    regression: bool = False
 
     @property
     def num_classes(self):
-        return len(self.class_names)
+        """The number of model outputs: 1 for regression."""
+        return 1 if self.regression else len(self.class_names)
 
 
 def load(
@@ -58,8 +64,12 @@ def load(
     eval_fraction=0.2,
     tfds_data_dir=None,
     seed=0,
+    regression=False,
 ):
     """Loads the labelled text of `dataset` (see the `--dataset` flag).
+
+    A TFDS dataset is a regression task if its label is a float (GLUE
+    STS-B); a csv:/tsv: file if `regression` is set, its labels floats.
 
     Raises:
         ValueError: for an unknown dataset name, a missing file, missing
@@ -89,6 +99,7 @@ def load(
             class_names,
             eval_fraction,
             seed,
+            regression,
         )
     raise ValueError(
         f"Unknown dataset. Expected {BUILTIN!r} or a name starting with one "
@@ -97,19 +108,35 @@ def load(
     )
 
 
+def make_dataset(data, preprocessor, batch_size, training, drop_remainder):
+    """Batched `(encoder inputs, label)` pairs, tokenized in `tf.data`.
+
+    Built the fast way: examples are batched first, so that the
+    preprocessor (tokenization and packing) runs once per batch, in
+    parallel calls (`tf.data.AUTOTUNE`), and batches are prefetched while
+    the model trains. For training, the examples are shuffled and repeated
+    without end.
+    """
+    if training:
+        data = data.shuffle(10_000, reshuffle_each_iteration=True).repeat()
+    data = data.batch(batch_size, drop_remainder=drop_remainder)
+    data = data.map(
+        lambda segments, label: (preprocessor(segments), label),
+        num_parallel_calls=tf.data.AUTOTUNE,
+    )
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = (
+        tf.data.experimental.AutoShardPolicy.DATA
+    )
+    return data.with_options(options).prefetch(tf.data.AUTOTUNE)
+
+
 def _load_tfds(
     name, text_features, label_feature, train_split, eval_split, data_dir
 ):
     import tensorflow_datasets as tfds
 
-    try:
-        builder = tfds.builder(name, data_dir=data_dir)
-    except tfds.core.registered.DatasetNotFoundError:
-        raise ValueError(
-            f"Unknown TFDS dataset. Received: dataset='tfds:{name}'. See "
-            "https://www.tensorflow.org/datasets/catalog for the names, "
-            "e.g. tfds:glue/sst2 or tfds:imdb_reviews."
-        ) from None
+    builder = tfds_utils.builder(name, data_dir=data_dir, flag="dataset")
     features = builder.info.features
     if text_features is None:
         text_features = [
@@ -139,17 +166,23 @@ def _load_tfds(
             "--label_feature."
         )
     label = features[label_feature]
-    if not isinstance(label, tfds.features.ClassLabel):
+    regression = _is_float_scalar(label, tfds)
+    if not regression and not isinstance(label, tfds.features.ClassLabel):
         raise ValueError(
-            f"The label feature of tfds:{name} must be a ClassLabel. "
-            f"Received: label_feature={label_feature!r} of type "
-            f"{type(label).__name__}. Pick another with --label_feature."
+            f"The label feature of tfds:{name} must be a ClassLabel (or a "
+            f"float score, for regression). Received: label_feature="
+            f"{label_feature!r} of type {type(label).__name__}. Pick "
+            "another with --label_feature."
         )
     splits = builder.info.splits
     if eval_split is None:
-        eval_split = "validation"
-        if splits and "validation" not in splits and "test" in splits:
-            eval_split = "test"
+        eval_split = _default_eval_split(name, splits)
+    elif splits and eval_split.split("[")[0] not in splits:
+        raise ValueError(
+            f"tfds:{name} has no split {eval_split!r}. Received: "
+            f"eval_split={eval_split!r}. Its splits are "
+            f"{sorted(splits.keys())}: pick one with --eval_split."
+        )
 
     def load_split(split):
         dataset = tfds.load(name, split=split, data_dir=data_dir)
@@ -158,7 +191,10 @@ def _load_tfds(
         return dataset.map(
             lambda example: (
                 tuple(example[key] for key in text_features),
-                tf.cast(example[label_feature], "int32"),
+                tf.cast(
+                    example[label_feature],
+                    "float32" if regression else "int32",
+                ),
             )
         )
 
@@ -172,10 +208,39 @@ def _load_tfds(
         train=train,
         eval=load_split(eval_split),
         num_train_examples=num_train,
-        class_names=list(label.names),
+        class_names=[] if regression else list(label.names),
         text_features=list(text_features),
         eval_name=f"tfds:{name} split {eval_split!r}",
+        regression=regression,
     )
+
+
+def _is_float_scalar(feature, tfds):
+    if isinstance(feature, tfds.features.ClassLabel):
+        return False
+    dtype = getattr(feature, "np_dtype", None)
+    shape = getattr(feature, "shape", None)
+    return dtype is not None and np.dtype(dtype).kind == "f" and shape == ()
+
+
+# The evaluation splits tried in order; GLUE MNLI has two validation splits.
+EVAL_SPLITS = ("validation", "validation_matched", "test")
+
+
+def _default_eval_split(name, splits):
+    if splits:
+        for split in EVAL_SPLITS:
+            if split in splits:
+                return split
+        raise ValueError(
+            f"tfds:{name} has none of the splits {list(EVAL_SPLITS)} to "
+            f"evaluate on. Its splits are {sorted(splits.keys())}: pick one "
+            "with --eval_split."
+        )
+    # Split names unknown (e.g. no metadata yet): GLUE MNLI's are known.
+    if name.split(":")[0] == "glue/mnli":
+        return "validation_matched"
+    return "validation"
 
 
 def _load_delimited(
@@ -186,6 +251,7 @@ def _load_delimited(
     class_names,
     eval_fraction,
     seed,
+    regression=False,
 ):
     train_texts, train_labels, text_features = _read_table(
         dataset, text_features, label_feature
@@ -221,13 +287,21 @@ def _load_delimited(
         ]
         train_labels = [train_labels[i] for i in train_rows]
         eval_name = f"{eval_fraction:.0%} of {dataset} held out"
-    class_names, train_ids, eval_ids = _label_ids(
-        class_names, (dataset, train_labels), (eval_name, eval_labels)
-    )
+    if regression:
+        class_names = []
+        train_ids = _label_scores(dataset, train_labels)
+        eval_ids = _label_scores(eval_name, eval_labels)
+    else:
+        class_names, train_ids, eval_ids = _label_ids(
+            class_names, (dataset, train_labels), (eval_name, eval_labels)
+        )
 
     def to_dataset(texts, ids):
         return tf.data.Dataset.from_tensor_slices(
-            (tuple(texts), np.asarray(ids, dtype="int32"))
+            (
+                tuple(texts),
+                np.asarray(ids, dtype="float32" if regression else "int32"),
+            )
         )
 
     return ClassificationData(
@@ -237,6 +311,7 @@ def _load_delimited(
         class_names=class_names,
         text_features=text_features,
         eval_name=eval_name,
+        regression=regression,
     )
 
 
@@ -248,7 +323,7 @@ def _read_table(dataset, text_features, label_feature):
             f"The {kind.upper()} file of the dataset does not exist. "
             f"Received: dataset={dataset!r}. Check the path."
         )
-    with open(path, encoding="utf-8", newline="") as file:
+    with io.StringIO(_read_text(path), newline="") as file:
         reader = csv.DictReader(
             file,
             delimiter="\t" if kind == "tsv" else ",",
@@ -284,6 +359,39 @@ def _read_table(dataset, text_features, label_feature):
             f"header {columns}."
         )
     return texts, labels, list(text_features)
+
+
+def _read_text(path):
+    """The text of a UTF-8 file; invalid bytes become U+FFFD, reported."""
+    with open(path, "rb") as file:
+        raw = file.read()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        text = raw.decode("utf-8", errors="replace")
+        line = raw[: error.start].count(b"\n") + 1
+        num_lines = sum(1 for row in text.splitlines() if "\ufffd" in row)
+        print(
+            f"Warning: {path} is not valid UTF-8 in {num_lines} line(s) "
+            f"(the first is line {line}); the invalid bytes were replaced "
+            "by U+FFFD. Re-encode the file as UTF-8 to keep them."
+        )
+        return text
+
+
+def _label_scores(source, labels):
+    """Parses the float labels of a regression dataset."""
+    scores = []
+    for row, label in enumerate(labels):
+        try:
+            scores.append(float(label))
+        except ValueError:
+            raise ValueError(
+                f"With --regression every label must be a number. Received: "
+                f"label={label!r} in data row {row + 1} of {source}. Fix the "
+                "data, or drop --regression for class labels."
+            ) from None
+    return scores
 
 
 def _label_ids(class_names, *named_labels):

@@ -27,7 +27,15 @@ metrics and the held-out accuracy, writes TensorBoard logs, and saves:
 - `saved_model/`: a SavedModel that takes raw strings and returns class
   probabilities (`tf.saved_model.load(path).serve(["some text"])`, after
   `import tensorflow_text`);
-- `results.json`: the held-out accuracy and the run's settings.
+- `results.json`: the held-out metrics and the run's settings.
+
+The held-out metrics are those each GLUE task is judged by: accuracy; F1
+and accuracy for MRPC and QQP; Matthews correlation for CoLA; Pearson and
+Spearman correlation for STS-B, a regression task (one output, mean
+squared error loss; `--regression` for csv:/tsv: files of scores). MNLI is
+evaluated on `validation_matched` (`--eval_split=validation_mismatched`
+for the other). `--predict_file=inputs.txt` classifies the lines of a file
+with the exported SavedModel instead of training.
 
 Usage (from the repository root):
 
@@ -35,25 +43,28 @@ Usage (from the repository root):
 python -m examples.bert_classification.train
 python -m examples.bert_classification.train --preset=/path/to/preset \
     --dataset=tfds:glue/sst2 --epochs=3 --learning_rate=2e-5
+python -m examples.bert_classification.train --predict_file=reviews.txt
 ```
 """
 
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+from examples.common import cli
+
+cli.quiet_tensorflow()
 
 import json  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
-import warnings  # noqa: E402
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
-from absl import app  # noqa: E402
 from absl import flags  # noqa: E402
 
 import keras_nlp  # noqa: E402
 from examples.bert_classification import datasets  # noqa: E402
+from examples.bert_classification import glue_metrics  # noqa: E402
 from examples.common import distribution  # noqa: E402
 from examples.common import optimization  # noqa: E402
 from examples.common import presets  # noqa: E402
@@ -166,7 +177,35 @@ flags.DEFINE_integer(
 flags.DEFINE_integer(
     "inner_dim", 256, "Without --preset: the feed-forward inner size."
 )
+flags.DEFINE_bool(
+    "regression",
+    False,
+    "Treat the csv:/tsv: labels as float scores and train a regression "
+    "head (one output, mean squared error). TFDS datasets with a float "
+    "label (tfds:glue/stsb) are regression tasks anyway.",
+)
+flags.DEFINE_string(
+    "predict_file",
+    None,
+    "Predict instead of training: a UTF-8 text file of inputs, one per "
+    "line (a tab separates the two texts of a sentence pair), classified "
+    "with the SavedModel of --saved_model.",
+)
+flags.DEFINE_string(
+    "saved_model",
+    None,
+    "With --predict_file: the exported SavedModel. Default: "
+    "<output_dir>/saved_model of an earlier training run.",
+)
+flags.DEFINE_string(
+    "predictions_file",
+    None,
+    "With --predict_file: where the predictions are written as TSV. "
+    "Default: standard output.",
+)
 distribution.define_flags()
+# `--help` lists the flags of the main module: also the shared ones.
+flags.adopt_module_key_flags(distribution)
 flags.DEFINE_bool("jit_compile", True, "Compile the training step with XLA.")
 flags.DEFINE_integer(
     "steps_per_execution", 1, "Training steps per call to the device."
@@ -184,12 +223,14 @@ ENCODER_INPUTS = ("input_word_ids", "input_mask", "input_type_ids")
 
 
 class ExportedClassifier(tf.Module):
-    """Raw strings in, class probabilities out: preprocessor, encoder, head.
+    """Raw strings in, predictions out: preprocessor, encoder, head.
 
     `serve(text)` (or `serve(text, text_pair)` for sentence pairs) takes
     1-D string tensors and returns `(batch_size, num_classes)` float32
-    probabilities; the `serving_default` signature returns them as
-    `{"probabilities": ...}`. `class_names` holds the class names.
+    class probabilities, or `(batch_size,)` scores for a regression model;
+    the `serving_default` signature returns them as `{"probabilities":
+    ...}` (or `{"scores": ...}`). `class_names` holds the class names
+    (none for regression).
     """
 
     def __init__(self, preprocessor, model, class_names, num_segments):
@@ -197,26 +238,35 @@ class ExportedClassifier(tf.Module):
         # Only the variables are tracked (the functions capture the layers),
         # so that saving does not walk the whole Keras object graph.
         self.model_variables = [variable.value for variable in model.variables]
-        self.class_names = tf.Variable(class_names, trainable=False)
+        self.class_names = tf.Variable(
+            tf.constant(class_names, tf.string), trainable=False
+        )
+        regression = not class_names
 
-        def probabilities(*segments):
+        def predictions(*segments):
             features = preprocessor(
                 segments[0] if len(segments) == 1 else tuple(segments)
             )
-            logits = model(features, training=False)
-            return tf.nn.softmax(tf.cast(logits, "float32"), axis=-1)
+            outputs = tf.cast(model(features, training=False), "float32")
+            if regression:
+                return outputs[:, 0]
+            return tf.nn.softmax(outputs, axis=-1)
 
+        key = "scores" if regression else "probabilities"
         names = ["text", "text_pair"][:num_segments]
         signature = [tf.TensorSpec([None], tf.string, name=n) for n in names]
-        self.serve = tf.function(probabilities, input_signature=signature)
+        self.serve = tf.function(predictions, input_signature=signature)
         self.serving_default = tf.function(
-            lambda *segments: {"probabilities": probabilities(*segments)},
+            lambda *segments: {key: predictions(*segments)},
             input_signature=signature,
         )
 
 
 def build_classifier(encoder, num_classes, sequence_length, dropout):
-    """The encoder's `pooled_output` -> dropout -> dense logits."""
+    """The encoder's `pooled_output` -> dropout -> dense logits.
+
+    With `num_classes=1` the single output is a regression score.
+    """
     inputs = {
         name: keras.Input(shape=(sequence_length,), dtype="int32", name=name)
         for name in ENCODER_INPUTS
@@ -247,33 +297,91 @@ def learn_tokenizer(train, vocab_size, output_dir):
     return keras_nlp.tokenizers.WordPieceTokenizer(vocabulary)
 
 
-def make_dataset(data, preprocessor, batch_size, training, drop_remainder):
-    """Batched `(encoder inputs, label)` pairs, tokenized in `tf.data`.
+def read_predict_file(path):
+    """The inputs of --predict_file: one list of texts per segment."""
+    if not os.path.isfile(path):
+        raise ValueError(
+            f"`--predict_file` must be an existing text file. Received: "
+            f"predict_file={path!r}. Check the path."
+        )
+    with open(path, "rb") as file:
+        lines = file.read().decode("utf-8", errors="replace").splitlines()
+    rows = [line.split("\t") for line in lines if line.strip()]
+    if not rows:
+        raise ValueError(
+            f"`--predict_file` {path} has no non-empty line. Write one "
+            "input per line."
+        )
+    num_segments = len(rows[0])
+    for number, row in enumerate(rows, start=1):
+        if len(row) != num_segments or num_segments > 2:
+            raise ValueError(
+                f"Every line of `--predict_file` must hold one text, or two "
+                f"separated by a tab (a sentence pair). Received: "
+                f"{len(row)} field(s) in non-empty line {number} of {path}, "
+                f"{num_segments} in the first."
+            )
+    return [list(column) for column in zip(*rows)]
 
-    For training, the examples are shuffled and repeated without end.
-    """
-    if training:
-        data = data.shuffle(10_000, reshuffle_each_iteration=True).repeat()
-    data = data.batch(batch_size, drop_remainder=drop_remainder)
-    data = data.map(
-        lambda segments, label: (preprocessor(segments), label),
-        num_parallel_calls=tf.data.AUTOTUNE,
-    )
-    options = tf.data.Options()
-    options.experimental_distribute.auto_shard_policy = (
-        tf.data.experimental.AutoShardPolicy.DATA
-    )
-    return data.with_options(options).prefetch(tf.data.AUTOTUNE)
+
+def predict(predict_file, saved_model, predictions_file, batch_size):
+    """Writes the SavedModel's predictions for the lines of `predict_file`."""
+    import tensorflow_text  # noqa: F401 (registers the tokenizer's ops)
+
+    columns = read_predict_file(predict_file)
+    if not os.path.isdir(saved_model):
+        raise ValueError(
+            f"No SavedModel at {saved_model}. Received: saved_model="
+            f"{saved_model!r}. Train first (the same --output_dir), or pass "
+            "--saved_model=<output_dir>/saved_model of a training run."
+        )
+    exported = tf.saved_model.load(saved_model)
+    num_segments = len(exported.serve.input_signature)
+    if len(columns) != num_segments:
+        raise ValueError(
+            f"The model takes {num_segments} text(s) per example but the "
+            f"lines of {predict_file} hold {len(columns)}. Separate the "
+            "two texts of a pair with a tab, or use a one-text model."
+        )
+    class_names = [name.decode() for name in exported.class_names.numpy()]
+    outputs = []
+    for start in range(0, len(columns[0]), batch_size):
+        batch = [tf.constant(c[start : start + batch_size]) for c in columns]
+        outputs.append(exported.serve(*batch).numpy())
+    outputs = np.concatenate(outputs)
+    header = ["text", "text_pair"][:num_segments]
+    if class_names:
+        header += ["prediction"] + [f"p_{name}" for name in class_names]
+    else:
+        header += ["score"]
+    rows = ["\t".join(header)]
+    for index, output in enumerate(outputs):
+        texts = [column[index] for column in columns]
+        if class_names:
+            values = [class_names[int(np.argmax(output))]]
+            values += [f"{p:.4f}" for p in output]
+        else:
+            values = [f"{float(output):.4f}"]
+        rows.append("\t".join(texts + values))
+    text = "\n".join(rows) + "\n"
+    if predictions_file:
+        with open(predictions_file, "w", encoding="utf-8") as file:
+            file.write(text)
+        print(f"Wrote {len(outputs)} predictions to {predictions_file}.")
+    else:
+        sys.stdout.write(text)
 
 
 def main(_):
     start_time = time.time()
-    # Keras warns that it does not shuffle a `tf.data.Dataset`: this one is
-    # shuffled in `make_dataset`.
-    warnings.filterwarnings("ignore", message="`shuffle=True` was passed")
-    # Evaluating a dataset of unknown length (e.g. a filtered TFDS split)
-    # ends when the data does; Keras warns about that too.
-    warnings.filterwarnings("ignore", message="Your input ran out of data")
+    if FLAGS.predict_file:
+        predict(
+            FLAGS.predict_file,
+            FLAGS.saved_model or os.path.join(FLAGS.output_dir, "saved_model"),
+            FLAGS.predictions_file,
+            FLAGS.batch_size,
+        )
+        return
     strategy = distribution.get_strategy(FLAGS.distribution_strategy, FLAGS.tpu)
     distribution.check_batch_size(FLAGS.batch_size, strategy)
     policy = distribution.set_mixed_precision(
@@ -294,11 +402,18 @@ def main(_):
         eval_fraction=FLAGS.eval_fraction,
         tfds_data_dir=FLAGS.tfds_data_dir,
         seed=FLAGS.seed,
+        regression=FLAGS.regression,
     )
+    task = (
+        "regression"
+        if data.regression
+        else f"{data.num_classes} classes {data.class_names}"
+    )
+    metric_names = glue_metrics.task_metrics(FLAGS.dataset, data.regression)
     print(
         f"Dataset {FLAGS.dataset}: {data.num_train_examples} training "
-        f"examples, {data.num_classes} classes {data.class_names}, text "
-        f"features {data.text_features}; evaluating on {data.eval_name}."
+        f"examples, {task}, text features {data.text_features}; evaluating "
+        f"on {data.eval_name} ({', '.join(metric_names)})."
     )
     steps_per_epoch = data.num_train_examples // FLAGS.batch_size
     if steps_per_epoch < 1:
@@ -350,8 +465,20 @@ def main(_):
                 warmup_fraction=FLAGS.warmup_fraction,
                 weight_decay=FLAGS.weight_decay,
             ),
-            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-            metrics=[keras.metrics.SparseCategoricalAccuracy("accuracy")],
+            loss=(
+                keras.losses.MeanSquaredError()
+                if data.regression
+                else keras.losses.SparseCategoricalCrossentropy(
+                    from_logits=True
+                )
+            ),
+            metrics=[
+                (
+                    keras.metrics.MeanAbsoluteError("mean_absolute_error")
+                    if data.regression
+                    else keras.metrics.SparseCategoricalAccuracy("accuracy")
+                )
+            ],
             jit_compile=distribution.resolve_jit_compile(
                 FLAGS.jit_compile, strategy
             ),
@@ -362,8 +489,10 @@ def main(_):
         tokenizer, sequence_length=FLAGS.sequence_length
     )
     on_tpu = FLAGS.distribution_strategy == "tpu"
-    train = make_dataset(data.train, preprocessor, FLAGS.batch_size, True, True)
-    evaluation = make_dataset(
+    train = datasets.make_dataset(
+        data.train, preprocessor, FLAGS.batch_size, True, True
+    )
+    evaluation = datasets.make_dataset(
         data.eval, preprocessor, FLAGS.batch_size, False, on_tpu
     )
     print(
@@ -382,12 +511,26 @@ def main(_):
         ],
     )
     metrics = model.evaluate(evaluation, return_dict=True, verbose=0)
-    labels = np.concatenate([y.numpy() for _, y in evaluation])
-    baseline = float(np.bincount(labels).max() / len(labels))
-    print(
-        f"Held-out accuracy on {data.eval_name}: {metrics['accuracy']:.3f} "
-        f"({len(labels)} examples; majority-class baseline {baseline:.3f})."
-    )
+    labels = np.concatenate([y.numpy() for y in evaluation.map(lambda x, y: y)])
+    outputs = model.predict(evaluation.map(lambda x, y: x), verbose=0)
+    outputs = np.asarray(outputs, "float32")
+    predictions = outputs[:, 0] if data.regression else outputs.argmax(-1)
+    task_metrics = glue_metrics.compute(metric_names, labels, predictions)
+    summary = ", ".join(f"{k} {v:.3f}" for k, v in task_metrics.items())
+    if data.regression:
+        print(
+            f"Held-out {summary} on {data.eval_name} ({len(labels)} "
+            "examples)."
+        )
+        baseline = None
+    else:
+        baseline = float(
+            np.bincount(labels.astype("int64")).max() / len(labels)
+        )
+        print(
+            f"Held-out {summary} on {data.eval_name} ({len(labels)} "
+            f"examples; majority-class accuracy {baseline:.3f})."
+        )
 
     # A plain functional model over the same layers, without the optimizer:
     # it loads with keras_nlp alone.
@@ -404,8 +547,10 @@ def main(_):
         signatures={"serving_default": exported.serving_default},
     )
     results = {
-        "accuracy": float(metrics["accuracy"]),
+        **task_metrics,
+        "metrics": list(metric_names),
         "loss": float(metrics["loss"]),
+        "regression": data.regression,
         "majority_baseline": baseline,
         "num_eval_examples": int(len(labels)),
         "class_names": data.class_names,
@@ -425,4 +570,4 @@ def main(_):
 
 
 if __name__ == "__main__":
-    app.run(main)
+    cli.run(main)

@@ -23,8 +23,11 @@ Tokenization, packing, next-sentence pairs and dynamic masking run in
 with XLA; any `tf.distribute` strategy works (`--distribution_strategy`).
 
 The run checkpoints every `--steps_per_epoch` steps to
-`<output_dir>/backup` (`keras.callbacks.BackupAndRestore`): run the same
-command again after a preemption and it resumes from the last checkpoint.
+`<output_dir>/backup`, the last two checkpoints named with their checksums
+by the manifest `<output_dir>/progress.json` (see
+`examples/common/checkpointing.py`): run the same command again after a
+preemption and it resumes from the last intact checkpoint and ends at
+exactly `--num_train_steps`.
 A NaN loss stops training and keeps the last good checkpoint. At the end
 it writes the keras_nlp preset `<output_dir>/preset` (encoder weights,
 config and `vocab.txt`), which `examples.bert_classification.train
@@ -46,18 +49,23 @@ python -m examples.bert_pretraining.pretrain --input='/data/wiki/*.txt' \
 
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+from examples.common import cli
 
-from absl import app  # noqa: E402
+cli.quiet_tensorflow()
+
 from absl import flags  # noqa: E402
 
 import keras_nlp  # noqa: E402
+from examples.common import distribution  # noqa: E402
 from examples.common import presets  # noqa: E402
 from examples.common import pretraining  # noqa: E402
 
 FLAGS = flags.FLAGS
 
 pretraining.define_flags(default_output_dir="/tmp/bert_pretraining")
+# `--help` lists the flags of the main module: also the shared ones.
+flags.adopt_module_key_flags(pretraining)
+flags.adopt_module_key_flags(distribution)
 flags.DEFINE_bool(
     "lowercase",
     True,
@@ -107,4 +115,4 @@ def main(_):
 
 
 if __name__ == "__main__":
-    app.run(main)
+    cli.run(main)

@@ -62,16 +62,38 @@ def get_strategy(name, tpu=None):
     if name == "multi_worker_mirrored":
         return tf.distribute.MultiWorkerMirroredStrategy()
     if name == "tpu":
+        return _tpu_strategy(tpu)
+    raise ValueError(
+        f"`distribution_strategy` must be one of {STRATEGIES}. "
+        f"Received: distribution_strategy={name!r}"
+    )
+
+
+def _tpu_strategy(tpu):
+    try:
         resolver = tf.distribute.cluster_resolver.TPUClusterResolver(
             tpu=tpu or ""
         )
         tf.config.experimental_connect_to_cluster(resolver)
         tf.tpu.experimental.initialize_tpu_system(resolver)
-        return tf.distribute.TPUStrategy(resolver)
-    raise ValueError(
-        f"`distribution_strategy` must be one of {STRATEGIES}. "
-        f"Received: distribution_strategy={name!r}"
-    )
+    except (ValueError, RuntimeError, OSError, tf.errors.OpError) as error:
+        reason = " ".join(str(error).split())[:300]
+        where = f"the TPU {tpu!r}" if tpu else "a local TPU (a TPU VM)"
+        raise ValueError(
+            f"`--distribution_strategy=tpu` found no TPU: connecting to "
+            f"{where} failed ({type(error).__name__}: {reason}). Received: "
+            f"tpu={tpu!r}. Run on a TPU VM, pass the name or grpc:// "
+            "address of your TPU with --tpu, or use another "
+            "--distribution_strategy (one_device, mirrored, "
+            "multi_worker_mirrored)."
+        ) from None
+    if not tf.config.list_logical_devices("TPU"):
+        raise ValueError(
+            "`--distribution_strategy=tpu` found no TPU device after "
+            f"connecting. Received: tpu={tpu!r}. Check the TPU's name and "
+            "state, or use another --distribution_strategy."
+        )
+    return tf.distribute.TPUStrategy(resolver)
 
 
 def set_mixed_precision(enabled, strategy_name):

@@ -19,26 +19,28 @@ The pieces of the pretraining programs in `examples/bert_pretraining` and
 (tokenization, packing, next-sentence pairs and dynamic masking, all on the
 host with static shapes), the pretraining model (an encoder with a tied
 `keras_nlp.layers.MaskedLM` head and an optional next-sentence head), and
-the fault-tolerant training loop (`keras.callbacks.BackupAndRestore`,
-`keras.callbacks.TerminateOnNaN`) that writes a keras_nlp preset.
+the fault-tolerant training loop (crash-safe checkpoints, see
+`examples/common/checkpointing.py`, and `keras.callbacks.TerminateOnNaN`)
+that writes a keras_nlp preset.
 """
 
 import hashlib
 import json
 import os
 import shutil
-import sys
 import time
 
 import keras
-import numpy as np
 import tensorflow as tf
 from absl import flags
 
 import keras_nlp
+from examples.common import checkpointing
+from examples.common import cli
 from examples.common import distribution
 from examples.common import optimization
 from examples.common import tensorboard
+from examples.common import tfds_utils
 
 BUILTIN_CORPUS = os.path.join(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
@@ -200,6 +202,8 @@ def corpus_dataset(inputs, tfds_split="train", tfds_data_dir=None):
         paths.extend(matches)
     if not paths:
         raise ValueError("`--input` is empty. Pass corpus files.")
+    for path in paths:
+        _check_text_file(path)
     return tf.data.Dataset.from_generator(
         lambda: _read_documents(paths),
         output_signature=tf.TensorSpec([None], tf.string),
@@ -207,11 +211,23 @@ def corpus_dataset(inputs, tfds_split="train", tfds_data_dir=None):
 
 
 def _read_documents(paths):
-    """Yields the documents of BERT-format text files, as lists of lines."""
+    """Yields the documents of BERT-format text files, as lists of lines.
+
+    Invalid UTF-8 bytes are replaced by U+FFFD; the first pass over each
+    file reports how many lines had some.
+    """
     for path in paths:
         document = []
-        with tf.io.gfile.GFile(path) as file:
-            for line in file:
+        num_bad_lines = 0
+        first_bad_line = None
+        with tf.io.gfile.GFile(path, "rb") as file:
+            for line_number, raw in enumerate(file, start=1):
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    line = raw.decode("utf-8", errors="replace")
+                    num_bad_lines += 1
+                    first_bad_line = first_bad_line or line_number
                 line = line.strip()
                 if line:
                     document.append(line)
@@ -220,18 +236,54 @@ def _read_documents(paths):
                     document = []
         if document:
             yield document
+        if num_bad_lines and path not in _REPORTED_FILES:
+            _REPORTED_FILES.add(path)
+            print(
+                f"Warning: {path} is not valid UTF-8 in {num_bad_lines} "
+                f"line(s) (the first is line {first_bad_line}); the invalid "
+                "bytes were replaced by U+FFFD. Re-encode the file as UTF-8 "
+                "to keep those characters.",
+                flush=True,
+            )
+
+
+# The corpus files whose invalid UTF-8 was reported already.
+_REPORTED_FILES = set()
+
+# The first bytes of a gzip file.
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _check_text_file(path):
+    """Raises a `ValueError` if `path` is not a text file."""
+    with tf.io.gfile.GFile(path, "rb") as file:
+        head = file.read(1 << 16)
+    if head.startswith(_GZIP_MAGIC):
+        raise ValueError(
+            f"The corpus file {path} is gzip-compressed, not text. "
+            f"Received: input={path!r}. Decompress it first: `--input` "
+            "takes plain text files, one sentence per line."
+        )
+    if b"\0" not in head:
+        return
+    kind = "a binary file"
+    try:
+        next(iter(tf.data.TFRecordDataset(path).take(1)))
+        kind = "a TFRecord file"
+    except (tf.errors.OpError, StopIteration):
+        pass
+    raise ValueError(
+        f"The corpus file {path} is {kind}, not text. Received: "
+        f"input={path!r}. `--input` takes plain text files in the BERT "
+        "format (one sentence per line, a blank line between documents) "
+        "or tfds:NAME; pass the text the records were made from."
+    )
 
 
 def _tfds_documents(name, split, data_dir):
     import tensorflow_datasets as tfds
 
-    try:
-        builder = tfds.builder(name, data_dir=data_dir)
-    except tfds.core.registered.DatasetNotFoundError:
-        raise ValueError(
-            f"Unknown TFDS dataset. Received: input='tfds:{name}'. Use e.g. "
-            "tfds:wikipedia/20230601.en, tfds:wiki40b/en or tfds:lm1b."
-        ) from None
+    builder = tfds_utils.builder(name, data_dir=data_dir, flag="input")
     features = builder.info.features
     text_features = [
         key
@@ -548,59 +600,6 @@ def compile_pretrainer(model, optimizer, jit_compile, steps_per_execution):
     )
 
 
-class NanSafeBackupAndRestore(keras.callbacks.BackupAndRestore):
-    """`BackupAndRestore` that never saves after a non-finite loss.
-
-    Use it after `keras.callbacks.TerminateOnNaN`: once a batch loss is NaN
-    or infinite, training stops at the end of the batch, and this callback
-    neither writes the (broken) state at the end of the epoch nor deletes
-    the last good checkpoint at the end of training. After each backup it
-    records the step in `progress_path` (`{"step": ...}`).
-    """
-
-    def __init__(self, backup_dir, progress_path, **kwargs):
-        super().__init__(backup_dir, **kwargs)
-        self.progress_path = progress_path
-        self.failed_step = None
-
-    def on_train_batch_end(self, batch, logs=None):
-        loss = (logs or {}).get("loss")
-        if loss is not None and not np.isfinite(float(loss)):
-            self.failed_step = current_step(self.model)
-            return
-        super().on_train_batch_end(batch, logs)
-
-    def on_epoch_end(self, epoch, logs=None):
-        if self.failed_step is not None:
-            return
-        super().on_epoch_end(epoch, logs)
-        write_json(self.progress_path, {"step": current_step(self.model)})
-
-    def on_train_end(self, logs=None):
-        if self.failed_step is None:
-            super().on_train_end(logs)
-
-
-def current_step(model):
-    """The number of optimizer steps taken, as an int."""
-    return int(keras.ops.convert_to_numpy(model.optimizer.iterations))
-
-
-def read_json(path):
-    if not os.path.isfile(path):
-        return None
-    with open(path, encoding="utf-8") as file:
-        return json.load(file)
-
-
-def write_json(path, data):
-    temporary = path + ".tmp"
-    with open(temporary, "w", encoding="utf-8") as file:
-        json.dump(data, file, indent=2, sort_keys=True)
-        file.write("\n")
-    os.replace(temporary, path)
-
-
 def run_config(encoder, tokenizer, settings):
     """What identifies a pretraining run's model (see `check_output_dir`)."""
     config = {
@@ -634,7 +633,7 @@ def check_output_dir(output_dir, config):
             or it holds a checkpoint without a run config.
     """
     path = os.path.join(output_dir, RUN_CONFIG_FILE)
-    saved = read_json(path)
+    saved = checkpointing.read_json(path, "run config")
     if saved is None:
         if os.path.exists(os.path.join(output_dir, BACKUP_DIR)):
             raise ValueError(
@@ -643,7 +642,7 @@ def check_output_dir(output_dir, config):
                 f"output_dir={output_dir!r}. Use another --output_dir."
             )
         os.makedirs(output_dir, exist_ok=True)
-        write_json(path, config)
+        checkpointing.write_json(path, config)
         return
     if saved != config:
         differences = sorted(
@@ -661,10 +660,24 @@ def check_output_dir(output_dir, config):
 
 
 def save_preset(encoder, tokenizer, path):
-    """Writes `encoder` and `tokenizer`'s vocabulary as a preset at `path`."""
-    if os.path.isdir(path):
-        shutil.rmtree(path)
-    encoder.save_to_preset(path, tokenizer=tokenizer)
+    """Writes `encoder` and `tokenizer`'s vocabulary as a preset at `path`.
+
+    The preset is written next to `path` first, then moved there.
+    """
+    temporary = path + ".tmp"
+    for directory in (temporary, path):
+        if os.path.isdir(directory):
+            shutil.rmtree(directory)
+    encoder.save_to_preset(temporary, tokenizer=tokenizer)
+    os.replace(temporary, path)
+
+
+def save_weights(model, path):
+    """`model.save_weights(path)` through a temporary file and a rename."""
+    directory, name = os.path.split(path)
+    temporary = os.path.join(directory, checkpointing.TEMPORARY_PREFIX + name)
+    model.save_weights(temporary, overwrite=True)
+    os.replace(temporary, path)
 
 
 def run(flag_values, make_tokenizer, make_encoder, pair_task="next_sentence"):
@@ -699,6 +712,16 @@ def run(flag_values, make_tokenizer, make_encoder, pair_task="next_sentence"):
             f"{FLAGS.steps_per_epoch}, num_train_steps="
             f"{FLAGS.num_train_steps}. Use e.g. --num_train_steps="
             f"{suggestion}."
+        )
+    if FLAGS.steps_per_execution < 1 or (
+        FLAGS.steps_per_epoch % FLAGS.steps_per_execution
+    ):
+        raise ValueError(
+            "`--steps_per_execution` must be positive and divide "
+            "`--steps_per_epoch`, so that every checkpoint falls on a "
+            "multiple of it. Received: steps_per_execution="
+            f"{FLAGS.steps_per_execution}, steps_per_epoch="
+            f"{FLAGS.steps_per_epoch}."
         )
     policy = distribution.set_mixed_precision(
         FLAGS.mixed_precision, FLAGS.distribution_strategy
@@ -764,14 +787,25 @@ def run(flag_values, make_tokenizer, make_encoder, pair_task="next_sentence"):
             },
         ),
     )
-    progress = read_json(progress_path) or {}
-    if progress.get("completed"):
+    manager = checkpointing.CheckpointManager(backup_dir, progress_path)
+    preset_dir = os.path.join(output_dir, PRESET_DIR)
+    if manager.is_completed():
+        # A kill right after the completion marker may leave checkpoints.
+        manager.mark_completed(manager.read_manifest()["step"])
         print(
-            f"This run finished all {progress['step']} steps already; its "
-            f"preset is {os.path.join(output_dir, PRESET_DIR)}. Nothing to do."
+            f"This run finished all {FLAGS.num_train_steps} steps already; "
+            f"its preset is {preset_dir}. Nothing to do."
         )
         return
-    start_step = progress.get("step", 0) if os.path.isdir(backup_dir) else 0
+    with strategy.scope():
+        start_step = manager.restore(model)
+    if start_step > FLAGS.num_train_steps or start_step % FLAGS.steps_per_epoch:
+        raise ValueError(
+            f"The checkpoint in {backup_dir} is of step {start_step}, which "
+            f"is not a multiple of --steps_per_epoch={FLAGS.steps_per_epoch}"
+            f" up to --num_train_steps={FLAGS.num_train_steps}. Use the "
+            "flags of the run that wrote it, or another --output_dir."
+        )
     model.summary()
     print(
         f"Pretraining {encoder.__class__.__name__} "
@@ -794,39 +828,49 @@ def run(flag_values, make_tokenizer, make_encoder, pair_task="next_sentence"):
         seed=FLAGS.seed + start_step,
     )
     model.set_data_spec(dataset.element_spec)
-    # Two checkpoints: if a kill interrupts a save, the previous one loads.
-    backup = NanSafeBackupAndRestore(
-        backup_dir, progress_path, double_checkpoint=True
-    )
+    checkpoint = checkpointing.CheckpointCallback(manager)
     start_time = time.time()
-    model.fit(
-        dataset,
-        epochs=FLAGS.num_train_steps // FLAGS.steps_per_epoch,
-        steps_per_epoch=FLAGS.steps_per_epoch,
-        callbacks=[
-            keras.callbacks.TerminateOnNaN(),
-            backup,
-            tensorboard.tensorboard_callback(
-                os.path.join(output_dir, "logs"), update_freq=10
-            ),
-        ],
-    )
-    step = current_step(model)
-    if backup.failed_step is not None:
-        last_good = (read_json(progress_path) or {}).get("step", 0)
-        sys.exit(
+    if start_step < FLAGS.num_train_steps:
+        model.fit(
+            dataset,
+            initial_epoch=start_step // FLAGS.steps_per_epoch,
+            epochs=FLAGS.num_train_steps // FLAGS.steps_per_epoch,
+            steps_per_epoch=FLAGS.steps_per_epoch,
+            callbacks=[
+                keras.callbacks.TerminateOnNaN(),
+                checkpoint,
+                tensorboard.tensorboard_callback(
+                    os.path.join(output_dir, "logs"), update_freq=10
+                ),
+            ],
+        )
+    step = checkpointing.current_step(model)
+    if checkpoint.failed_step is not None:
+        last_good = manager.read_manifest()["step"]
+        raise TrainingError(
             f"Training stopped: the loss became NaN or infinite at step "
-            f"{backup.failed_step}. The last good checkpoint, from step "
+            f"{checkpoint.failed_step}. The last good checkpoint, from step "
             f"{last_good}, is kept in {backup_dir}. Lower --learning_rate "
             "(or check the input) and run the same command to resume from "
             "it."
         )
-    model.save_weights(os.path.join(output_dir, PRETRAINER_WEIGHTS))
-    preset_dir = os.path.join(output_dir, PRESET_DIR)
+    if step != FLAGS.num_train_steps:
+        raise RuntimeError(
+            f"Training ended at step {step} instead of "
+            f"{FLAGS.num_train_steps}; the checkpoints are kept in "
+            f"{backup_dir}."
+        )
+    # The last checkpoint stays until the outputs are written: a kill
+    # before the completion marker resumes here and writes them again.
+    save_weights(model, os.path.join(output_dir, PRETRAINER_WEIGHTS))
     save_preset(encoder, tokenizer, preset_dir)
-    write_json(progress_path, {"step": step, "completed": True})
+    manager.mark_completed(step)
     print(
         f"Trained steps {start_step}..{step} in {time.time() - start_time:.0f}"
         f" s. Wrote the preset {preset_dir} (fine-tune it with `python -m "
         f"examples.bert_classification.train --preset={preset_dir}`)."
     )
+
+
+class TrainingError(cli.ExampleError):
+    """Training stopped early for a reason the user can fix."""
