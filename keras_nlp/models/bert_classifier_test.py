@@ -131,12 +131,12 @@ class BertClassifierTest(TestCase):
             warnings.simplefilter("error", UserWarning)
             model.quantize("int8")
         self.assertEqual(model.get_layer("logits").quantization_mode, "int8")
-        # int8 weights and activations round to 1/254 of each row's (or
-        # token's) range; over two layers the measured error is below 1.5%
-        # of the largest logit. 4% leaves margin and still catches a
-        # missing scale (which is off by a factor of about 100).
-        tolerance = 0.04 * np.abs(keras.ops.convert_to_numpy(expected)).max()
-        self.assertAllClose(model(inputs), expected, atol=tolerance, rtol=0)
+        # Logits are of order 1. Keras' int8 rounds each weight row and
+        # each token's activations to 1/254 of their range; through the
+        # seven quantized matmuls of this model the largest error measured
+        # (3 seeds, BERT and ALBERT) is 0.011. 0.03 leaves margin and still
+        # fails on a missing or wrong scale, which is off by far more.
+        self.assertAllClose(model(inputs), expected, atol=0.03, rtol=0)
         restored = self.run_model_saving_test(model, inputs)
         # The head and the encoder's layers reload quantized.
         pooler = restored.encoder.get_layer("pooler_transform")
