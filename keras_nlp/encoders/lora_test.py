@@ -70,9 +70,9 @@ class EnableLoraTest(TestCase):
             for layer in encoder._flatten_layers()
             if layer.name in ("query_dense", "value_dense")
         }
+        weights = numpy_bert.weights_from_keras_encoder(encoder)
         layers = enable_lora(encoder, RANK)
         _randomize_adapters(encoder)
-        weights = numpy_bert.weights_from_keras_encoder(encoder)
         for index, block in enumerate(weights["layers"]):
             for name in ("query", "value"):
                 layer = next(

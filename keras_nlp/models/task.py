@@ -44,6 +44,16 @@ class Task(keras.Model):
     default optimizer of `compile`.
     """
 
+    def __setattr__(self, name, value):
+        # Under the torch backend a `keras.Model` is a `torch.nn.Module`,
+        # which refuses layer attributes before `Module.__init__` has run.
+        # The functional graph tracks those layers anyway, so the
+        # attributes set under `# === Layers ===` are set plainly.
+        if keras.config.backend() == "torch" and "_modules" not in vars(self):
+            object.__setattr__(self, name, value)
+            return
+        super().__setattr__(name, value)
+
     def get_config(self):
         # The constructor arguments; `keras.Model.get_config` (the graph) is
         # deliberately not used: `from_config` rebuilds the graph, so that
