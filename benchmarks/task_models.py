@@ -109,6 +109,22 @@ def _count(weights):
     return sum(int(np.prod(weight.shape)) for weight in weights)
 
 
+def _fine_tuning(lora, inputs, labels):
+    """Training-step time and parameter counts, full or LoRA."""
+    model = _classifier()
+    if lora:
+        model.encoder.enable_lora(FLAGS.lora_rank)
+    model.compile()
+    seconds = _median_seconds(
+        lambda: model.train_on_batch(inputs, labels), FLAGS.iterations
+    )
+    return {
+        "step_seconds": seconds,
+        "trainable_parameters": _count(model.trainable_weights),
+        "total_parameters": _count(model.weights),
+    }
+
+
 def main(_):
     import keras
     import numpy as np
@@ -154,23 +170,12 @@ def main(_):
         ),
         "max_abs_float32_logit": float(np.abs(float_logits).max()),
     }
-    del model
 
     # LoRA vs full fine-tuning.
     for name in ("full", "lora"):
-        model = _classifier()
-        if name == "lora":
-            model.encoder.enable_lora(FLAGS.lora_rank)
-        model.compile()
-        seconds = _median_seconds(
-            lambda: model.train_on_batch(inputs, labels), FLAGS.iterations
+        results[f"{name}_fine_tuning"] = _fine_tuning(
+            name == "lora", inputs, labels
         )
-        results[f"{name}_fine_tuning"] = {
-            "step_seconds": seconds,
-            "trainable_parameters": _count(model.trainable_weights),
-            "total_parameters": _count(model.weights),
-        }
-        del model
     print(json.dumps(results, indent=2))
 
 
