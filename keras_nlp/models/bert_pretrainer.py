@@ -14,8 +14,12 @@
 
 """Masked-LM (and next-sentence) pretraining model on an encoder."""
 
+import os
+
 import keras
 
+from keras_nlp.encoders import preset_utils
+from keras_nlp.layers import layer_utils
 from keras_nlp.layers.masked_lm import MaskedLM
 from keras_nlp.models import task
 from keras_nlp.models.task import Task
@@ -52,6 +56,9 @@ class BertPretrainer(Task):
             outputs `sequence_output` and `pooled_output`.
         next_sentence: bool. Whether to add the next-sentence head.
             Defaults to `True`.
+        activation: The activation of the masked-LM head's dense
+            transform. Defaults to `None`: the encoder's `inner_activation`
+            (as in BERT, where both are the model's hidden activation).
         initializer: Initializer of the heads' kernels. Defaults to
             `keras.initializers.TruncatedNormal(stddev=0.02)`.
         **kwargs: Base model arguments, such as `name`, or `dtype` (the
@@ -110,6 +117,7 @@ class BertPretrainer(Task):
         self,
         encoder,
         next_sentence=True,
+        activation=None,
         initializer=None,
         **kwargs,
     ):
@@ -126,6 +134,9 @@ class BertPretrainer(Task):
                 f"Received: encoder={encoder!r}. Use a keras_nlp encoder "
                 "such as `keras_nlp.encoders.BertEncoder`."
             )
+        if activation is None:
+            activation = getattr(encoder, "inner_activation", "gelu")
+        activation = layer_utils.get_activation("activation", activation)
         if initializer is None:
             initializer = keras.initializers.TruncatedNormal(stddev=0.02)
         initializer = task.get_initializer(initializer)
@@ -135,7 +146,7 @@ class BertPretrainer(Task):
         self.encoder = encoder
         self.masked_lm = MaskedLM(
             embedding_table=encoder.get_embedding_table(),
-            activation=getattr(encoder, "inner_activation", "gelu"),
+            activation=activation,
             initializer=task.clone(initializer),
             dtype=dtype,
             name="masked_lm",
@@ -174,7 +185,55 @@ class BertPretrainer(Task):
 
         # === Config ===
         self.next_sentence = next_sentence
+        self.activation = activation
         self.initializer = initializer
+
+    @classmethod
+    def from_preset(cls, path, dtype=None, **kwargs):
+        """Builds the pretrainer on a pretrained encoder from `path`.
+
+        The encoder is loaded as by `keras_nlp.models.BertClassifier.
+        from_preset`, and the masked-LM head is tied to its table. If the
+        preset also holds pretraining heads (converted with
+        `with_mlm_head=True`), their weights and activation are loaded
+        into the heads, for continued pretraining; otherwise the heads are
+        freshly initialized.
+
+        Args:
+            path: str. A preset directory, or any source
+                `keras_nlp.encoders.BertEncoder.from_preset` accepts.
+            dtype: optional dtype policy of the encoder. Defaults to the
+                global policy.
+            **kwargs: the other constructor arguments, such as
+                `next_sentence`.
+
+        Returns:
+            The `BertPretrainer`.
+        """
+        encoder = task.load_encoder(path, dtype=dtype)
+        metadata = None
+        if isinstance(path, str) and os.path.isdir(path):
+            metadata = preset_utils.read_preset_config(path)
+        if not metadata or "pretraining_heads" not in metadata:
+            return cls(encoder, **kwargs)
+        from keras_nlp.conversion import pretraining_heads
+
+        masked_lm, next_sentence = pretraining_heads.load_pretraining_heads(
+            path, encoder
+        )
+        if masked_lm is not None:
+            kwargs.setdefault("activation", masked_lm.activation)
+        model = cls(encoder, **kwargs)
+        if masked_lm is not None:
+            for source, target in (
+                (masked_lm.dense, model.masked_lm.dense),
+                (masked_lm.layer_norm, model.masked_lm.layer_norm),
+            ):
+                target.set_weights(source.get_weights())
+            model.masked_lm.output_bias.assign(masked_lm.output_bias)
+        if next_sentence is not None and model.next_sentence_dense:
+            model.next_sentence_dense.set_weights(next_sentence.get_weights())
+        return model
 
     def compile(
         self,
@@ -223,6 +282,7 @@ class BertPretrainer(Task):
         config.update(
             {
                 "next_sentence": self.next_sentence,
+                "activation": keras.activations.serialize(self.activation),
                 "initializer": keras.initializers.serialize(self.initializer),
             }
         )

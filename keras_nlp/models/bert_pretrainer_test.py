@@ -15,6 +15,7 @@
 """Tests for `BertPretrainer`."""
 
 import io
+import json
 import os
 import zipfile
 
@@ -23,6 +24,8 @@ import keras
 import numpy as np
 from absl.testing import parameterized
 
+from keras_nlp.conversion import pretraining_heads
+from keras_nlp.layers.gelu_approximate import gelu_approximate
 from keras_nlp.models.bert_pretrainer import BertPretrainer
 from keras_nlp.testing import numpy_bert
 from keras_nlp.testing import task_models
@@ -177,6 +180,45 @@ class BertPretrainerTest(TestCase):
         self.assertIs(model.masked_lm.embedding_table, table)
         self.assertEqual(_tables(model, task_models.HIDDEN_SIZE), [table])
         self.assertAllClose(table, encoder.get_embedding_table(), atol=0)
+
+    def test_from_preset_loads_converted_heads(self):
+        encoder = task_models.tiny_encoder("albert")
+        numpy_bert.randomize_weights(encoder, seed=1)
+        masked_lm = pretraining_heads.build_masked_lm(
+            encoder, "keras_nlp>gelu_approximate"
+        )
+        next_sentence = pretraining_heads.build_next_sentence(encoder)
+        numpy_bert.randomize_weights(masked_lm, seed=2)
+        numpy_bert.randomize_weights(next_sentence, seed=3)
+        path = os.path.join(self.get_temp_dir(), "preset")
+        encoder.save_to_preset(path)
+        metadata = pretraining_heads.save_pretraining_heads(
+            path, masked_lm, next_sentence
+        )
+        config_path = os.path.join(path, "config.json")
+        with open(config_path) as file:
+            config = json.load(file)
+        config[pretraining_heads.HEADS_KEY] = metadata
+        with open(config_path, "w") as file:
+            json.dump(config, file)
+
+        model = BertPretrainer.from_preset(path)
+        self.assertIs(model.masked_lm.activation, gelu_approximate)
+        table = model.encoder.get_embedding_table()
+        self.assertIs(model.masked_lm.embedding_table, table)
+        inputs = _inputs()
+        sequence_output = encoder(inputs)["sequence_output"]
+        outputs = model(inputs)
+        self.assertAllClose(
+            outputs["mlm_logits"],
+            masked_lm(sequence_output, masked_positions=POSITIONS),
+            atol=1e-6,
+        )
+        self.assertAllClose(
+            outputs["next_sentence_logits"],
+            next_sentence(encoder(inputs)["pooled_output"]),
+            atol=1e-6,
+        )
 
     def test_without_next_sentence(self):
         model = BertPretrainer(task_models.tiny_encoder(), next_sentence=False)
