@@ -147,5 +147,4 @@ class Encoder(keras.Model):
         """
         from keras_nlp.encoders import quantization
 
-        kwargs.pop("type_check", None)
-        quantization.quantize(self, mode, config=config, filters=filters)
+        quantization.quantize(self, mode, config, filters, **kwargs)

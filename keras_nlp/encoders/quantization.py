@@ -21,7 +21,7 @@ import keras
 from keras_nlp.encoders.encoder import Encoder
 
 
-def quantize(model, mode, config=None, filters=None):
+def quantize(model, mode, config=None, filters=None, **kwargs):
     """Quantizes `model`'s weights in place, so that `.keras` files reload.
 
     Runs `keras.Model.quantize` on the layers that can be quantized (Keras'
@@ -45,9 +45,19 @@ def quantize(model, mode, config=None, filters=None):
             `(layer) -> bool`, as in `keras.Model.quantize`: only matching
             layers are quantized.
 
+        **kwargs: `type_check`, accepted (and unused) for compatibility
+            with `keras.Model.quantize`.
+
     Raises:
-        ValueError: if a layer of the model is already quantized.
+        ValueError: if a layer of the model is already quantized, or an
+            unknown keyword argument is passed.
     """
+    kwargs.pop("type_check", None)
+    if kwargs:
+        raise ValueError(
+            "`quantize` takes `mode`, `config` and `filters`. Received "
+            f"unknown arguments: {sorted(kwargs)}. Remove them."
+        )
 
     def should_quantize(layer):
         if not _implements_quantize(layer) or _has_ellipsis(layer):

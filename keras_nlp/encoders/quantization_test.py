@@ -79,6 +79,8 @@ class EncoderQuantizationTest(TestCase):
         encoder = task_models.tiny_encoder()
         with self.assertRaisesRegex(ValueError, "mode"):
             encoder.quantize("int3")
+        with self.assertRaisesRegex(ValueError, r"unknown arguments: \['x'\]"):
+            encoder.quantize("int8", x=1)
         encoder.quantize("int8")
         with self.assertRaisesRegex(ValueError, "already quantized"):
             encoder.quantize("int8")

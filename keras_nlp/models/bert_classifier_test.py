@@ -57,6 +57,23 @@ class BertClassifierTest(TestCase):
         ]
         self.assertFalse(np.allclose(trained[0], trained[1]))
 
+    def test_mixed_precision_encoder(self):
+        keras.config.set_dtype_policy("mixed_bfloat16")
+        encoder = task_models.tiny_encoder()
+        keras.config.set_dtype_policy("float32")
+        model = BertClassifier(encoder, num_classes=2)
+        # The encoder computes in bfloat16; the head and logits in float32.
+        self.assertEqual(encoder.dtype_policy.name, "mixed_bfloat16")
+        logits = model(task_models.encoder_inputs())
+        self.assertEqual(
+            keras.backend.standardize_dtype(logits.dtype), "float32"
+        )
+        model.compile()
+        history = model.fit(
+            task_models.encoder_inputs(), np.array([0, 1]), verbose=0
+        )
+        self.assertTrue(np.isfinite(history.history["loss"][0]))
+
     def test_saving(self):
         model = BertClassifier(task_models.tiny_encoder("albert"), 4)
         numpy_bert.randomize_weights(model)

@@ -108,16 +108,13 @@ class Task(keras.Model):
         See `keras_nlp.encoders.quantization.quantize`. Layers without
         weights to quantize are skipped without warnings.
         """
-        kwargs.pop("type_check", None)
 
         def should_quantize(layer):
             if not self._can_quantize(layer):
                 return False
             return quantization._matches(layer, filters)
 
-        quantization.quantize(
-            self, mode, config=config, filters=should_quantize
-        )
+        quantization.quantize(self, mode, config, should_quantize, **kwargs)
         self.dtype_policy = quantization.quantized_policy_map(
             self,
             default_policy=quantization.base_policy(self),
