@@ -32,6 +32,8 @@ class BertSpanLabeler(Task):
     "end_logits": end_positions}`; predict a span with the argmax of each
     (or the best `start <= end` pair). Padding positions are scored too:
     mask them (with `input_mask`) before taking the argmax.
+    The encoder's pooler is not used by this head, so it gets no gradients
+    (Keras says so once, when training starts) and keeps its weights.
 
     The model takes the encoder's input dict, works over any keras_nlp
     encoder, saves to `.keras`, and `compile()` with no arguments picks

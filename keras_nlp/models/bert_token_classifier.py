@@ -31,6 +31,8 @@ class BertTokenClassifier(Task):
     positions get logits too; exclude them from the loss and metrics by
     passing `input_mask` as `sample_weight` to `fit` and `evaluate` (the
     default accuracy is a weighted metric for that reason).
+    The encoder's pooler is not used by this head, so it gets no gradients
+    (Keras says so once, when training starts) and keeps its weights.
 
     The model takes the encoder's input dict, works over any keras_nlp
     encoder, saves to `.keras`, and `compile()` with no arguments picks
