@@ -48,8 +48,11 @@ def quantize(model, mode, config=None, filters=None, **kwargs):
         **kwargs: `type_check`, accepted (and unused) for compatibility
             with `keras.Model.quantize`.
 
+    Layers already quantized are left as they are, so that a model can be
+    quantized in steps (with `filters`).
+
     Raises:
-        ValueError: if a layer of the model is already quantized, or an
+        ValueError: if every layer to quantize is already quantized, or an
             unknown keyword argument is passed.
     """
     kwargs.pop("type_check", None)
@@ -59,23 +62,56 @@ def quantize(model, mode, config=None, filters=None, **kwargs):
             f"unknown arguments: {sorted(kwargs)}. Remove them."
         )
 
-    def should_quantize(layer):
-        if not _implements_quantize(layer) or _has_ellipsis(layer):
-            return False
-        if getattr(layer, "_is_quantized", False):
+    candidates = [
+        layer
+        for layer in model._flatten_layers(include_self=False)
+        if len(list(layer._flatten_layers())) == 1  # Keras quantizes leaves.
+        and _implements_quantize(layer)
+        and not _has_ellipsis(layer)
+        and _matches(layer, filters)
+    ]
+    remaining = [x for x in candidates if not getattr(x, "_is_quantized", 0)]
+    if candidates and not remaining:
+        raise ValueError(
+            f"Every layer of {model.name!r} that `quantize` would quantize "
+            f"is already quantized (for example {candidates[0].path!r}, "
+            f"with mode {candidates[0].quantization_mode!r}). Received: "
+            f"mode={mode!r}. Quantize a model once, from its float weights."
+        )
+    for layer in remaining:
+        if isinstance(layer.dtype_policy, keras.dtype_policies.DTypePolicyMap):
             raise ValueError(
-                f"Layer {layer.path!r} is already quantized "
-                f"(dtype_policy={layer.dtype_policy.name!r}). Quantize a "
-                "model once, from its float weights."
+                f"{model.name!r} was loaded from a quantized file, and Keras "
+                "cannot quantize its remaining float layers (such as "
+                f"{layer.path!r}). Received: mode={mode!r}. Quantize the "
+                "float model in one go (or in steps before saving it)."
             )
-        return _matches(layer, filters)
-
-    keras.Model.quantize(model, mode, config=config, filters=should_quantize)
+    selected = {id(layer) for layer in remaining}
+    keras.Model.quantize(
+        model, mode, config=config, filters=lambda x: id(x) in selected
+    )
     for layer in [model] + list(model._flatten_layers(include_self=False)):
         if isinstance(layer, Encoder):
-            layer.dtype_policy = quantized_policy_map(
-                layer, default_policy=base_policy(layer)
+            record_policy_map(
+                layer,
+                quantized_policy_map(layer, default_policy=base_policy(layer)),
             )
+
+
+def record_policy_map(model, policy_map):
+    """Makes `policy_map` the `dtype_policy` that `model`'s config stores.
+
+    A model loaded from a quantized config already holds a map (shared with
+    its layers): it is updated in place rather than nested in itself.
+    """
+    current = model.dtype_policy
+    if not isinstance(current, keras.dtype_policies.DTypePolicyMap):
+        model.dtype_policy = policy_map
+        return
+    for key in list(current):
+        del current[key]
+    for key, policy in policy_map.items():
+        current[key] = policy
 
 
 def quantized_policy_map(model, default_policy, exclude=()):

@@ -14,6 +14,7 @@
 
 """Tests for int8 quantization of encoders and `OnDeviceEmbedding`."""
 
+import os
 import warnings
 
 import keras
@@ -21,6 +22,7 @@ import numpy as np
 from absl.testing import parameterized
 
 from keras_nlp.layers.on_device_embedding import OnDeviceEmbedding
+from keras_nlp.models.bert_classifier import BertClassifier
 from keras_nlp.testing import numpy_bert
 from keras_nlp.testing import task_models
 from keras_nlp.testing.test_case import TestCase
@@ -65,6 +67,27 @@ class EncoderQuantizationTest(TestCase):
             restored.get_layer("word_embeddings").embeddings.dtype, "int8"
         )
         self.assertLen(restored.weights, len(encoder.weights))
+
+    def test_quantize_in_two_steps(self):
+        model = BertClassifier(task_models.tiny_encoder(), num_classes=2)
+        inputs = task_models.encoder_inputs()
+        model.quantize("int8", filters=lambda layer: layer.name != "logits")
+        self.assertIsNone(model.get_layer("logits").quantization_mode)
+        model.quantize("int8")  # The remaining layer: the head.
+        restored = self.run_model_saving_test(model, inputs)
+        self.assertEqual(restored.get_layer("logits").kernel.dtype, "int8")
+        self.assertEqual(
+            restored.encoder.get_layer("pooler_transform").kernel.dtype, "int8"
+        )
+
+    def test_quantizing_a_reloaded_partly_quantized_model_raises(self):
+        model = BertClassifier(task_models.tiny_encoder(), num_classes=2)
+        model.quantize("int8", filters=lambda layer: layer.name != "logits")
+        path = os.path.join(self.get_temp_dir(), "model.keras")
+        model.save(path)
+        restored = keras.models.load_model(path)
+        with self.assertRaisesRegex(ValueError, "loaded from a quantized"):
+            restored.quantize("int8")
 
     def test_quantized_config_round_trip(self):
         encoder = task_models.tiny_encoder()

@@ -115,10 +115,13 @@ class Task(keras.Model):
             return quantization._matches(layer, filters)
 
         quantization.quantize(self, mode, config, should_quantize, **kwargs)
-        self.dtype_policy = quantization.quantized_policy_map(
+        quantization.record_policy_map(
             self,
-            default_policy=quantization.base_policy(self),
-            exclude=[self.encoder],
+            quantization.quantized_policy_map(
+                self,
+                default_policy=quantization.base_policy(self),
+                exclude=[self.encoder],
+            ),
         )
 
     def _can_quantize(self, layer):
