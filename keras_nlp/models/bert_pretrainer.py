@@ -139,7 +139,9 @@ class BertPretrainer(Task):
         activation = layer_utils.get_activation("activation", activation)
         if initializer is None:
             initializer = keras.initializers.TruncatedNormal(stddev=0.02)
-        initializer = task.get_initializer(initializer)
+        initializer = layer_utils.get_keras_object(
+            keras.initializers.get, "initializer", "initializer", initializer
+        )
         dtype = task.head_dtype(kwargs.pop("dtype", None))
 
         # === Layers ===
@@ -147,7 +149,7 @@ class BertPretrainer(Task):
         self.masked_lm = MaskedLM(
             embedding_table=encoder.get_embedding_table(),
             activation=activation,
-            initializer=task.clone(initializer),
+            initializer=layer_utils.clone_initializer(initializer),
             dtype=dtype,
             name="masked_lm",
         )
@@ -155,7 +157,7 @@ class BertPretrainer(Task):
         if next_sentence:
             self.next_sentence_dense = keras.layers.Dense(
                 2,
-                kernel_initializer=task.clone(initializer),
+                kernel_initializer=layer_utils.clone_initializer(initializer),
                 dtype=dtype,
                 name="next_sentence",
             )

@@ -23,7 +23,6 @@ from keras_nlp.encoders import quantization
 from keras_nlp.encoders.albert_encoder import AlbertEncoder
 from keras_nlp.encoders.bert_encoder import BertEncoder
 from keras_nlp.encoders.encoder_utils import INPUT_NAMES
-from keras_nlp.layers import layer_utils
 
 # The encoder classes a preset's `config.json` may name.
 ENCODER_CLASSES = {"AlbertEncoder": AlbertEncoder, "BertEncoder": BertEncoder}
@@ -168,18 +167,6 @@ def encoder_outputs(encoder, inputs, required, task_name):
 def head_dtype(dtype):
     """The dtype policy of the head layers: `dtype`, or float32."""
     return keras.dtype_policies.get(HEAD_DTYPE if dtype is None else dtype)
-
-
-def get_initializer(initializer):
-    """Resolves an initializer identifier, with a clear error."""
-    return layer_utils.get_keras_object(
-        keras.initializers.get, "initializer", "initializer", initializer
-    )
-
-
-def clone(initializer):
-    """A fresh copy of `initializer` for one layer."""
-    return layer_utils.clone_initializer(initializer)
 
 
 def default_optimizer(learning_rate):
