@@ -126,3 +126,21 @@ class Encoder(keras.Model):
         from keras_nlp.encoders import preset
 
         preset.save_preset(self, path, tokenizer, overwrite)
+
+    def enable_lora(self, rank):
+        """Freezes the encoder and adds LoRA adapters to query and value.
+
+        See `keras_nlp.encoders.lora.enable_lora`.
+        """
+        from keras_nlp.encoders import lora
+
+        lora.enable_lora(self, rank)
+
+    def quantize(self, mode=None, config=None, filters=None, **kwargs):
+        """Quantizes the weights (e.g. `"int8"`); `.keras` files reload.
+
+        See `keras_nlp.encoders.quantization.quantize`.
+        """
+        from keras_nlp.encoders import quantization
+
+        quantization.quantize(self, mode, config, filters, **kwargs)

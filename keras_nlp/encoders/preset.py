@@ -371,7 +371,16 @@ def _package_version():
 
 
 def _config_without_dtype(encoder):
-    """The encoder's config minus its dtype policy (a choice of the run)."""
+    """The encoder's config minus its dtype policy (a choice of the run).
+
+    A quantized encoder keeps its `DTypePolicyMap`: the int8 weights it
+    writes only load into layers built quantized.
+    """
     config = encoder.get_config()
-    config.pop("dtype", None)
+    dtype = config.get("dtype")
+    is_policy_map = (
+        isinstance(dtype, dict) and dtype.get("class_name") == "DTypePolicyMap"
+    )
+    if not is_policy_map:
+        config.pop("dtype", None)
     return config

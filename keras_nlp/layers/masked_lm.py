@@ -40,20 +40,20 @@ class MaskedLM(keras.layers.Layer):
     The output projection is tied to the encoder's embeddings: pass the
     encoder's table variable as `embedding_table` (for example
     `encoder.get_embedding_table()` or the `embeddings` of a built
-    `keras_nlp.layers.OnDeviceEmbedding`). The head then uses that variable
-    itself, not a copy: its gradients update the table, and it is listed once
-    in a model's `trainable_weights`. It is also listed in this layer's
-    weights, so `trainable=False` on the head freezes the shared table too.
+    `keras_nlp.layers.OnDeviceEmbedding`). The head then reads that variable
+    itself, not a copy: its gradients update the table, and the table is
+    listed once in a model's `trainable_weights`. The table stays the
+    embedding layer's weight: it is not among this layer's own `weights`
+    (so it is saved once, with the encoder, and `trainable=False` on the
+    head does not freeze it).
 
-    A variable cannot be stored in a config, so `get_config()` records the
-    table's shape as `vocab_size` and `embedding_width` instead, and a layer
-    rebuilt from that config (for example by `keras.models.load_model`) owns
-    a table of its own, created by `build()`. A model loaded from a `.keras`
-    file therefore holds the head's own copy of the table, separate from the
-    encoder's; both are restored with the saved values, so the outputs are
-    identical, but the two copies are no longer tied for further training.
-    To keep training a loaded model, rebuild the head tied to the loaded
-    encoder's table and copy the head's other weights over.
+    A variable cannot be stored in a config. `get_config()` of a tied head
+    records that it is tied, and `from_config` of such a config raises a
+    `ValueError` instead of silently creating a separate table (a model
+    loaded that way would stop sharing the encoder's embeddings as soon as
+    it trained). Models that own the tie rebuild it when they are loaded:
+    use `keras_nlp.models.BertPretrainer`, whose `.keras` files reload with
+    the head tied to the reloaded encoder's table.
 
     Reference:
     - [Devlin et al., 2019](https://arxiv.org/abs/1810.04805), BERT:
@@ -114,6 +114,7 @@ class MaskedLM(keras.layers.Layer):
 
     # The table is shared, not copied.
     assert masked_lm.embedding_table is embedding.embeddings
+    assert masked_lm.tied
     ```
     """
 
@@ -173,9 +174,12 @@ class MaskedLM(keras.layers.Layer):
         initializer = layer_utils.get_keras_object(
             keras.initializers.get, "initializer", "initializer", initializer
         )
-        # Assigning the variable makes Keras track it in this layer too;
-        # `Layer.weights` of any model holding both layers de-duplicates it.
-        self.embedding_table = embedding_table
+        # The shared table is held outside Keras' attribute tracking, so
+        # that it remains only the embedding layer's weight.
+        self._shared_table = (
+            None if embedding_table is None else _SharedTable(embedding_table)
+        )
+        self._own_table = None
         self.activation = resolved
         self.initializer = initializer
         # `Layer.output` is a read-only Keras property (a functional layer's
@@ -200,10 +204,8 @@ class MaskedLM(keras.layers.Layer):
                 "`(batch_size, num_predictions)`. Received: "
                 f"masked_positions.shape={tuple(masked_positions_shape)}"
             )
-        if self.embedding_table is None:
-            # Created before `output_bias`, so that the variable order (and
-            # hence the saved file layout) matches that of a tied layer.
-            self.embedding_table = self.add_weight(
+        if self._shared_table is None:
+            self._own_table = self.add_weight(
                 name="embedding_table",
                 shape=(self.vocab_size, self.embedding_width),
                 initializer=self.initializer.clone(),
@@ -261,6 +263,8 @@ class MaskedLM(keras.layers.Layer):
 
     def get_config(self):
         config = super().get_config()
+        if self.tied:
+            config["tied"] = True
         config.update(
             {
                 "activation": keras.activations.serialize(self.activation),
@@ -271,6 +275,45 @@ class MaskedLM(keras.layers.Layer):
             }
         )
         return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if config.pop("tied", False) and "embedding_table" not in config:
+            raise ValueError(
+                "This `MaskedLM` head was tied to an encoder's word embedding "
+                "table, which a config cannot hold, so it cannot be rebuilt "
+                "from its config alone: a head with a table of its own "
+                "would silently stop sharing the encoder's embeddings. "
+                f"Received: a config of layer {config.get('name')!r} without "
+                "`embedding_table`. Build pretraining models with "
+                "`keras_nlp.models.BertPretrainer`, whose `.keras` files "
+                "reload tied, or pass `embedding_table=` (e.g. "
+                "`encoder.get_embedding_table()`) when rebuilding the head."
+            )
+        return cls(**config)
+
+    @property
+    def embedding_table(self):
+        """The table scored against: the shared variable, or the layer's own.
+
+        `None` for an untied layer that is not built yet.
+        """
+        if self._shared_table is not None:
+            return self._shared_table.variable
+        return self._own_table
+
+    @property
+    def tied(self):
+        """Whether the head shares a table passed as `embedding_table`."""
+        return self._shared_table is not None
+
+
+class _SharedTable:
+    """Holds a variable another layer owns, out of Keras' weight tracking."""
+
+    def __init__(self, variable):
+        self.variable = variable
 
 
 def _check_dtype(dtype):

@@ -14,6 +14,8 @@
 
 """Tests for `MaskedLM`."""
 
+import os
+
 import keras
 import numpy as np
 from absl.testing import parameterized
@@ -116,15 +118,15 @@ class MaskedLMTest(TestCase):
             np.random.default_rng(0).normal(size=(VOCAB_SIZE, EMBEDDING_WIDTH)),
             dtype="float32",
         )
-        self.run_layer_test(
-            cls=MaskedLM,
-            init_kwargs={"embedding_table": table},
-            input_data=_sequence_output(),
-            call_kwargs={"masked_positions": _positions()},
-            expected_output_shape=(2, 3, VOCAB_SIZE),
-            expected_output_dtype="float32",
-            expected_num_trainable_weights=6,
-        )
+        layer = MaskedLM(embedding_table=table)
+        outputs = layer(_sequence_output(), masked_positions=_positions())
+        self.assertEqual(tuple(outputs.shape), (2, 3, VOCAB_SIZE))
+        self.assertIs(layer.embedding_table, table)
+        self.assertTrue(layer.tied)
+        # Output bias, dense kernel and bias, norm gamma and beta: the table
+        # belongs to whoever created it, not to the head.
+        self.assertLen(layer.trainable_weights, 5)
+        self.assertFalse(any(weight is table for weight in layer.weights))
 
     def test_saving(self):
         self.run_saving_test(
@@ -138,22 +140,17 @@ class MaskedLMTest(TestCase):
             call_kwargs={"masked_positions": _positions()},
         )
 
-    def test_saving_tied_model(self):
+    def test_saving_tied_model_refuses_to_untie(self):
         model, embedding, masked_lm = _tied_model(activation="tanh")
-        _set_random_weights(masked_lm)
-        token_ids = np.random.default_rng(1).integers(
-            0, VOCAB_SIZE, size=(2, SEQUENCE_LENGTH), dtype="int32"
-        )
-        restored = self.run_model_saving_test(model, [token_ids, _positions()])
-        # The loaded head owns a copy of the table, restored from the file.
-        restored_table = restored.get_layer("masked_lm").embedding_table
-        restored_embeddings = restored.get_layer("word_embeddings").embeddings
-        self.assertIsNot(restored_table, restored_embeddings)
-        self.assertAllClose(restored_table, embedding.embeddings, atol=0)
-        self.assertAllClose(restored_embeddings, embedding.embeddings, atol=0)
-        self.assertLen(
-            restored.trainable_weights, len(model.trainable_weights) + 1
-        )
+        self.assertLen(model.weights, 8)  # The table is stored once.
+        path = os.path.join(self.get_temp_dir(), "model.keras")
+        model.save(path)
+        # A plain functional model cannot re-tie the head: loading fails
+        # loudly rather than returning a head with a separate table.
+        with self.assertRaisesRegex(
+            ValueError, "was tied to an encoder's word embedding table"
+        ):
+            keras.models.load_model(path, safe_mode=True)
 
     def test_dynamic_shapes(self):
         sequence_output = keras.Input(shape=(None, HIDDEN_SIZE))
@@ -298,10 +295,21 @@ class MaskedLMTest(TestCase):
         )
         config = layer.get_config()
         self.assertNotIn("embedding_table", config)
+        self.assertTrue(config["tied"])
         self.assertEqual(config["vocab_size"], VOCAB_SIZE)
         self.assertEqual(config["embedding_width"], EMBEDDING_WIDTH)
         self.assertEqual(config["output"], "predictions")
-        restored = self.assertConfigRoundTrip(layer)
+        with self.assertRaisesRegex(ValueError, "BertPretrainer"):
+            MaskedLM.from_config(config)
+        # With a table passed back, the head is tied again.
+        other = keras.Variable(np.ones((VOCAB_SIZE, EMBEDDING_WIDTH)))
+        retied = MaskedLM.from_config({**config, "embedding_table": other})
+        self.assertIs(retied.embedding_table, other)
+        # An untied config round-trips and builds its own table.
+        config.pop("tied")
+        restored = MaskedLM.from_config(config)
+        self.assertFalse(restored.tied)
+        self.assertNotIn("tied", restored.get_config())
         self.assertIsNone(restored.embedding_table)
         restored.build((2, SEQUENCE_LENGTH, HIDDEN_SIZE), (2, 3))
         self.assertEqual(

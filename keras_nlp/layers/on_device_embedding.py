@@ -111,6 +111,9 @@ class OnDeviceEmbedding(keras.layers.Layer):
         )
 
     def build(self, inputs_shape):
+        if self.quantization_mode is not None:
+            self.quantized_build(inputs_shape, self.quantization_mode)
+            return
         self.embeddings = self.add_weight(
             name="embeddings",
             shape=(self.vocab_size, self.embedding_width),
@@ -153,6 +156,72 @@ class OnDeviceEmbedding(keras.layers.Layer):
             }
         )
         return config
+
+    # Quantization (`keras.Model.quantize("int8")`): the table becomes int8
+    # with one float scale per row, as in `keras.layers.Embedding`.
+
+    def quantize(self, mode=None, type_check=True, config=None):
+        if mode != "int8":
+            raise NotImplementedError(
+                f"`OnDeviceEmbedding` supports quantization mode 'int8' "
+                f"only. Received: mode={mode!r}"
+            )
+        quantizer = keras.quantizers.AbsMaxQuantizer(axis=-1)
+        if config is not None and config.weight_quantizer is not None:
+            quantizer = config.weight_quantizer
+        values, scale = quantizer(self.embeddings, to_numpy=True)
+        del self.embeddings
+        self.quantized_build(None, mode)
+        self.embeddings.assign(values)
+        self.embeddings_scale.assign(ops.squeeze(scale, axis=-1))
+        self.dtype_policy = keras.dtype_policies.get(
+            f"{mode}_from_{self.dtype_policy.name}"
+        )
+
+    def quantized_build(self, inputs_shape, mode, config=None):
+        if mode != "int8":
+            raise NotImplementedError(
+                f"`OnDeviceEmbedding` supports quantization mode 'int8' "
+                f"only. Received: mode={mode!r}"
+            )
+        self.embeddings = self.add_weight(
+            name="embeddings",
+            shape=(self.vocab_size, self.embedding_width),
+            initializer="zeros",
+            dtype="int8",
+            trainable=False,
+        )
+        self.embeddings_scale = self.add_weight(
+            name="embeddings_scale",
+            shape=(self.vocab_size,),
+            initializer="ones",
+            trainable=False,
+        )
+        self._is_quantized = True
+
+    def _int8_call(self, inputs):
+        _check_dtype(inputs.dtype)
+        if self.use_one_hot:
+            table = ops.divide(
+                ops.cast(self.embeddings, self.compute_dtype),
+                ops.expand_dims(
+                    ops.cast(self.embeddings_scale, self.compute_dtype), -1
+                ),
+            )
+            one_hot = ops.one_hot(
+                inputs, self.vocab_size, dtype=self.compute_dtype
+            )
+            outputs = ops.matmul(one_hot, table)
+        else:
+            rows = ops.cast(
+                ops.take(self.embeddings, inputs, axis=0), self.compute_dtype
+            )
+            scale = ops.take(self.embeddings_scale, inputs, axis=0)
+            scale = ops.expand_dims(ops.cast(scale, self.compute_dtype), -1)
+            outputs = ops.divide(rows, scale)
+        if self.scale_factor is not None:
+            outputs = outputs * ops.cast(self.scale_factor, self.compute_dtype)
+        return outputs
 
 
 def _check_dtype(dtype):
