@@ -15,16 +15,17 @@
 """Packs token id segments into fixed-length BERT encoder inputs."""
 
 import keras
-import tensorflow as tf
-import tensorflow_text as tf_text
 
+from keras_nlp.tokenizers.preprocessing_layer import PreprocessingLayer
+from keras_nlp.tokenizers.preprocessing_layer import tf
+from keras_nlp.tokenizers.preprocessing_layer import tf_text
 from keras_nlp.tokenizers.tokenizer import run_cached_function
 
 TRUNCATION_MODES = ("round_robin", "waterfall")
 
 
 @keras.saving.register_keras_serializable(package="keras_nlp")
-class BertPacker(keras.layers.Layer):
+class BertPacker(PreprocessingLayer):
     """Packs one or more segments of token ids into BERT encoder inputs.
 
     The segments are joined as `[CLS] a [SEP]` (one segment) or
@@ -44,8 +45,10 @@ class BertPacker(keras.layers.Layer):
     second, and so on. Both use the trimmers of tensorflow-text.
 
     The layer runs on TensorFlow and tensorflow-text: use it in a
-    `tf.data.Dataset.map` (the host-side input pipeline of TPU training) or
-    inside a Keras model on the TensorFlow backend. Input is either a batch,
+    `tf.data.Dataset.map` (the host-side input pipeline of TPU training)
+    under any Keras backend, or inside a Keras model on the TensorFlow
+    backend. Called eagerly on JAX or PyTorch, it returns that backend's
+    arrays. Input is either a batch,
     a `tf.RaggedTensor` (or a dense tensor whose every entry is a token) of
     shape `(batch_size, None)`, or a single example of shape `(None,)`. A
     tuple or list always means several segments, never nested example lists.
@@ -82,7 +85,6 @@ class BertPacker(keras.layers.Layer):
     Example:
 
     ```python
-    import tensorflow as tf
 
     packer = keras_nlp.tokenizers.BertPacker(
         sequence_length=8, start_token_id=1, end_token_id=2, pad_token_id=0

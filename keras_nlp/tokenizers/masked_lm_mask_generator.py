@@ -16,8 +16,10 @@
 
 import keras
 import numpy as np
-import tensorflow as tf
-import tensorflow_text as tf_text
+
+from keras_nlp.tokenizers.preprocessing_layer import PreprocessingLayer
+from keras_nlp.tokenizers.preprocessing_layer import tf
+from keras_nlp.tokenizers.preprocessing_layer import tf_text
 
 OUTPUT_KEYS = (
     "input_word_ids",
@@ -28,7 +30,7 @@ OUTPUT_KEYS = (
 
 
 @keras.saving.register_keras_serializable(package="keras_nlp")
-class MaskedLMMaskGenerator(keras.layers.Layer):
+class MaskedLMMaskGenerator(PreprocessingLayer):
     """Randomly masks token ids for masked language model pretraining.
 
     This is BERT's dynamic masking: on every call, a fresh random subset of
@@ -55,8 +57,9 @@ class MaskedLMMaskGenerator(keras.layers.Layer):
 
     The layer runs on TensorFlow and tensorflow-text (the item selector and
     `mask_language_model` of tensorflow-text): use it in a
-    `tf.data.Dataset.map` after packing, or inside a Keras model on the
-    TensorFlow backend. Its random state advances on every call, so the
+    `tf.data.Dataset.map` after packing, under any Keras backend, or inside
+    a Keras model on the TensorFlow backend; called eagerly on JAX or
+    PyTorch, it returns that backend's arrays. Its random state advances on every call, so the
     masks differ from batch to batch and from epoch to epoch; with a `seed`,
     a new layer replays the same sequence of masks when called in the same
     order (a parallel `tf.data` map may reorder the calls). The layer
@@ -396,7 +399,9 @@ class MaskedLMMaskGenerator(keras.layers.Layer):
         )
 
 
-class _RandomSubsetSelector(tf_text.RandomItemSelector):
+# (The bases are `object` without tensorflow-text, so that the module
+# imports; the layer then raises an ImportError when it is built.)
+class _RandomSubsetSelector(tf_text.RandomItemSelector if tf_text else object):
     """`tf_text.RandomItemSelector` choosing with stateless seeded randoms.
 
     Chooses a uniformly random subset of the selectable items of each row:
@@ -455,7 +460,9 @@ class _RandomSubsetSelector(tf_text.RandomItemSelector):
         )
 
 
-class _SeededMaskValuesChooser(tf_text.MaskValuesChooser):
+class _SeededMaskValuesChooser(
+    tf_text.MaskValuesChooser if tf_text else object
+):
     """`tf_text.MaskValuesChooser` drawing from stateless seeded randoms."""
 
     def __init__(

@@ -20,9 +20,9 @@ import sys
 import unicodedata
 
 import keras
-import tensorflow as tf
-import tensorflow_text as tf_text
 
+from keras_nlp.tokenizers.preprocessing_layer import tf
+from keras_nlp.tokenizers.preprocessing_layer import tf_text
 from keras_nlp.tokenizers.tokenizer import Tokenizer
 from keras_nlp.tokenizers.tokenizer import check_case_settings
 

@@ -19,15 +19,21 @@ import os
 
 import keras
 import numpy as np
-import tensorflow as tf
+
+from keras_nlp.tokenizers.preprocessing_layer import PreprocessingLayer
+from keras_nlp.tokenizers.preprocessing_layer import backend_arrays
+from keras_nlp.tokenizers.preprocessing_layer import tf
+from keras_nlp.tokenizers.preprocessing_layer import to_tensorflow
 
 
-class Tokenizer(keras.layers.Layer):
+class Tokenizer(PreprocessingLayer):
     """Base class of the keras_nlp tokenizers: text in, int32 ids out.
 
     A tokenizer is a Keras layer that maps strings to token ids with
-    TensorFlow ops, so that it runs in `tf.data.Dataset.map` and at the head
-    of a Keras model. `__call__` is `tokenize`. A subclass sets
+    TensorFlow ops, so that it runs in `tf.data.Dataset.map` under any Keras
+    backend and at the head of a Keras model on the TensorFlow backend
+    (see `PreprocessingLayer` for what eager calls return on JAX and
+    PyTorch). `__call__` is `tokenize`. A subclass sets
     `asset_file_name` (the vocabulary file of a preset directory and of a
     `.keras` file) and implements `_set_vocabulary`, `_tokenize`,
     `_detokenize`, `_special_tokens` and `_write_asset`.
@@ -50,9 +56,6 @@ class Tokenizer(keras.layers.Layer):
     def __init__(self, **kwargs):
         kwargs.setdefault("dtype", "int32")
         super().__init__(**kwargs)
-        # Strings are not numeric arrays: Keras must not convert them.
-        self._convert_input_args = False
-        self._allow_non_tensor_positional_args = True
         self._vocabulary = None
         self._token_ids = None
         # Eager calls run in cached `tf.function`s (graphs execute the many
@@ -84,6 +87,7 @@ class Tokenizer(keras.layers.Layer):
             tuple(inputs.shape) + (None,), dtype="int32", ragged=True
         )
 
+    @backend_arrays
     def tokenize(self, inputs):
         """Maps strings to int32 token ids.
 
@@ -104,6 +108,7 @@ class Tokenizer(keras.layers.Layer):
             outputs = _with_static_batch_size(outputs, inputs.shape[0])
         return outputs
 
+    @backend_arrays
     def detokenize(self, inputs):
         """Maps token ids back to strings.
 
@@ -560,6 +565,7 @@ def _to_id_tensor(inputs, class_name):
 
 def _to_tensor(inputs, expected):
     """Converts Python and NumPy data to a dense or ragged tensor."""
+    inputs = to_tensorflow(inputs)
     if isinstance(inputs, (tf.Tensor, tf.RaggedTensor)):
         return inputs
     try:

@@ -17,9 +17,9 @@
 import os
 
 import keras
-import tensorflow as tf
-import tensorflow_text as tf_text
 
+from keras_nlp.tokenizers.preprocessing_layer import tf
+from keras_nlp.tokenizers.preprocessing_layer import tf_text
 from keras_nlp.tokenizers.tokenizer import Tokenizer
 from keras_nlp.tokenizers.tokenizer import check_case_settings
 
