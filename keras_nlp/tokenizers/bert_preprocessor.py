@@ -48,10 +48,10 @@ class BertPreprocessor(PreprocessingLayer):
     Use it in a `tf.data.Dataset.map` (the fast path for training, under any
     Keras backend), or as the first layer of a Keras model on the TensorFlow
     backend, so that an exported model takes raw strings. Called eagerly on
-    JAX or PyTorch, it returns that backend's arrays. Input is a batch of strings, a single
-    string, or a tuple of such inputs (one per segment, e.g. sentence
-    pairs). A list of Python strings is one batch; a list of tensors is a
-    list of segments. In `tf.data`, map pairs with
+    JAX or PyTorch, it returns that backend's arrays. Input is a batch of
+    strings, a single string, or a tuple of such inputs (one per segment,
+    e.g. sentence pairs). A list of Python strings is one batch; a list of
+    tensors is a list of segments. In `tf.data`, map pairs with
     `lambda first, second: preprocessor((first, second))`.
 
     Saved in a `.keras` file, the tokenizer (and its vocabulary, as an asset)

@@ -59,8 +59,9 @@ class MaskedLMMaskGenerator(PreprocessingLayer):
     `mask_language_model` of tensorflow-text): use it in a
     `tf.data.Dataset.map` after packing, under any Keras backend, or inside
     a Keras model on the TensorFlow backend; called eagerly on JAX or
-    PyTorch, it returns that backend's arrays. Its random state advances on every call, so the
-    masks differ from batch to batch and from epoch to epoch; with a `seed`,
+    PyTorch, it returns that backend's arrays. Its random state advances on
+    every call, so the masks differ from batch to batch and from epoch to
+    epoch; with a `seed`,
     a new layer replays the same sequence of masks when called in the same
     order (a parallel `tf.data` map may reorder the calls). The layer
     belongs to the input pipeline: create it outside a `tf.distribute`
