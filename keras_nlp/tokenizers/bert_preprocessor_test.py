@@ -23,6 +23,7 @@ import numpy as np
 import sentencepiece
 import tensorflow as tf
 
+from keras_nlp.testing import vocabularies
 from keras_nlp.testing.test_case import TestCase
 from keras_nlp.tokenizers import tokenizer as tokenizer_module
 from keras_nlp.tokenizers.bert_preprocessor import BertPreprocessor
@@ -239,19 +240,11 @@ class BertPreprocessorTest(TestCase):
     def test_from_preset_sentence_piece(self):
         preset = self.get_temp_dir()
         model_path = os.path.join(preset, "spm.model")
+        proto = vocabularies.train_sentence_piece(
+            ["the quick brown fox", "the lazy dog"], vocab_size=30
+        )
         with open(model_path, "wb") as model_file:
-            sentencepiece.SentencePieceTrainer.train(
-                sentence_iterator=iter(["the quick brown fox", "the lazy dog"]),
-                model_writer=model_file,
-                vocab_size=30,
-                hard_vocab_limit=False,
-                pad_id=0,
-                unk_id=1,
-                bos_id=-1,
-                eos_id=-1,
-                user_defined_symbols=["[CLS]", "[SEP]", "[MASK]"],
-                minloglevel=2,
-            )
+            model_file.write(proto)
         with open(os.path.join(preset, "config.json"), "w") as config_file:
             json.dump({"preprocessor": {"sequence_length": 24}}, config_file)
         preprocessor = BertPreprocessor.from_preset(preset)

@@ -14,7 +14,6 @@
 
 """Tests for SentencePieceTokenizer against the `sentencepiece` package."""
 
-import io
 import json
 import os
 import shutil
@@ -28,18 +27,11 @@ import sentencepiece
 import tensorflow as tf
 from absl.testing import parameterized
 
+from keras_nlp.testing import vocabularies
 from keras_nlp.testing.test_case import TestCase
 from keras_nlp.tokenizers.sentence_piece_tokenizer import SentencePieceTokenizer
 
-CORPUS = [
-    "the quick brown fox jumped over the lazy dog.",
-    "a stitch in time saves nine!",
-    "all that glitters is not gold, said the fox",
-    "the early bird catches the worm",
-    "Ünïcödé façade naïve café",
-    "中文字符 日本語",
-    "hello world, hello keras",
-]
+CORPUS = vocabularies.SENTENCE_PIECE_CORPUS
 
 TEXTS = [
     "the quick fox",
@@ -107,24 +99,9 @@ def _train(
     vocab_size=70,
 ):
     """Returns the serialized proto of a tiny ALBERT-style model."""
-    model = io.BytesIO()
-    sentencepiece.SentencePieceTrainer.train(
-        sentence_iterator=iter(corpus * 3),
-        model_writer=model,
-        vocab_size=vocab_size,
-        hard_vocab_limit=False,
-        model_type="unigram",
-        pad_id=0,
-        unk_id=1,
-        bos_id=-1,
-        eos_id=-1,
-        pad_piece="<pad>",
-        unk_piece="<unk>",
-        user_defined_symbols=list(user_defined_symbols),
-        character_coverage=1.0,
-        minloglevel=2,
+    return vocabularies.train_sentence_piece(
+        corpus, vocab_size, user_defined_symbols
     )
-    return model.getvalue()
 
 
 class SentencePieceTokenizerTest(TestCase):

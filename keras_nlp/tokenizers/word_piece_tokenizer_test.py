@@ -17,225 +17,21 @@
 import json
 import os
 import re
-import string
-import unicodedata
 
 import keras
 import numpy as np
 import tensorflow as tf
 from absl.testing import parameterized
 
+from keras_nlp.testing import reference_word_piece
+from keras_nlp.testing import vocabularies
 from keras_nlp.testing.test_case import TestCase
 from keras_nlp.tokenizers.word_piece_tokenizer import WordPieceTokenizer
 
-# ---------------------------------------------------------------------------
-# Reference BERT tokenizer in plain Python, written from the algorithm of
-# google-research/bert `tokenization.py` (`FullTokenizer`): `BasicTokenizer`
-# then greedy longest-match-first `WordpieceTokenizer`. Shares no code with
-# the package.
-# ---------------------------------------------------------------------------
-
-_REFERENCE_CJK_BLOCKS = (
-    (0x4E00, 0x9FFF),
-    (0x3400, 0x4DBF),
-    (0x20000, 0x2A6DF),
-    (0x2A700, 0x2B73F),
-    (0x2B740, 0x2B81F),
-    (0x2B820, 0x2CEAF),
-    (0xF900, 0xFAFF),
-    (0x2F800, 0x2FA1F),
-)
-
-
-def _reference_is_cjk(char):
-    code = ord(char)
-    return any(low <= code <= high for low, high in _REFERENCE_CJK_BLOCKS)
-
-
-def _reference_is_whitespace(char):
-    if char in (" ", "\t", "\n", "\r"):
-        return True
-    return unicodedata.category(char) == "Zs"
-
-
-def _reference_is_control(char):
-    if char in ("\t", "\n", "\r"):
-        return False
-    return unicodedata.category(char) in ("Cc", "Cf")
-
-
-def _reference_is_punctuation(char):
-    code = ord(char)
-    if 33 <= code <= 47 or 58 <= code <= 64:
-        return True
-    if 91 <= code <= 96 or 123 <= code <= 126:
-        return True
-    return unicodedata.category(char).startswith("P")
-
-
-def reference_basic_tokenize(text, lowercase):
-    """BERT's `BasicTokenizer.tokenize`."""
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", "ignore")  # BERT's convert_to_unicode.
-    cleaned = []
-    for char in text:
-        if ord(char) in (0, 0xFFFD) or _reference_is_control(char):
-            continue
-        cleaned.append(" " if _reference_is_whitespace(char) else char)
-    spaced = []
-    for char in cleaned:
-        spaced.append(f" {char} " if _reference_is_cjk(char) else char)
-    words = []
-    for token in "".join(spaced).split():
-        if lowercase:
-            token = unicodedata.normalize("NFD", token.lower())
-            token = "".join(
-                char for char in token if unicodedata.category(char) != "Mn"
-            )
-        word = []
-        for char in token:
-            if _reference_is_punctuation(char):
-                if word:
-                    words.append("".join(word))
-                    word = []
-                words.append(char)
-            else:
-                word.append(char)
-        if word:
-            words.append("".join(word))
-    return words
-
-
-def reference_word_piece(word, vocab, unk="[UNK]", max_chars=100):
-    """BERT's `WordpieceTokenizer.tokenize` on one word."""
-    if len(word) > max_chars:
-        return [unk]
-    pieces = []
-    start = 0
-    while start < len(word):
-        piece = None
-        for end in range(len(word), start, -1):
-            candidate = word[start:end]
-            if start > 0:
-                candidate = "##" + candidate
-            if candidate in vocab:
-                piece = candidate
-                break
-        if piece is None:
-            return [unk]
-        pieces.append(piece)
-        start = end
-    return pieces
-
-
-def reference_tokenize(text, vocabulary, lowercase, max_chars=100):
-    """BERT's `FullTokenizer.tokenize` + `convert_tokens_to_ids`."""
-    ids = {token: index for index, token in enumerate(vocabulary)}
-    output = []
-    for word in reference_basic_tokenize(text, lowercase):
-        for piece in reference_word_piece(word, ids, max_chars=max_chars):
-            output.append(ids[piece])
-    return output
-
-
-# ---------------------------------------------------------------------------
-# Fixtures.
-# ---------------------------------------------------------------------------
-
-TRICKY_STRINGS = [
-    "Hello, World! How are you?",
-    "Ünïcödé façade naïve CAFÉ résumé",
-    "İstanbul ΟΔΟΣ ς Σ ß ẞ ﬁne Ǆ",
-    "中文字符 and 日本語 한국어 豈",
-    "emoji 😀👍🏽 ok 👨\u200d👩\u200d👧",
-    "nul\x00byte repl\ufffdchar zero\u200bwidth soft\u00adhyphen bell\x07",
-    "tab\there\nnew\r\nline\x0bvt\x0cff\x85nel",
-    "nbsp\u00a0ideo\u3000line\u2028para\u2029end",
-    "x" * 101 + " ok",
-    "é" * 101,
-    "é" * 60,
-    "中" * 120,
-    "...!!!???--- $100 ^_^ `code` {x|y} ~tilde",
-    "don't stop-believing «quoted» ¿qué? ¡sí!",
-    "MiXeD CaSe WoRdS",
-    "",
-    "   \t\n  ",
-    "\u0301 combining alone",
-    "a\u1fefb greek varia",
-    "①②③ ＡＢＣ ⅻ",
-    "unaffable unwanted running",
-    b"bad \xff\xfe utf8 \xc3",
-    b"a\xed\xa0\x80b surrogate",
-    b"\xc0\xaf overlong",
-]
-
-_SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-_CHARACTERS = (
-    string.ascii_letters
-    + string.digits
-    + string.punctuation
-    + "üïöéçàßσςοδι中文字符日本語한국어豈😀ｂ¿«"
-)
-_WORDS = [
-    "hello",
-    "world",
-    "how",
-    "are",
-    "you",
-    "unicode",
-    "facade",
-    "naive",
-    "un",
-    "##aff",
-    "##able",
-    "##want",
-    "##ed",
-    "run",
-    "##ning",
-    "line",
-    "##ine",
-    "Hello",
-    "CaSe",
-    "##RdS",
-]
-# Characters come without their "##" form one time in three, so that some
-# words cannot be split and become "[UNK]".
-PARITY_VOCABULARY = (
-    _SPECIAL_TOKENS
-    + _WORDS
-    + list(_CHARACTERS)
-    + ["##" + char for i, char in enumerate(_CHARACTERS) if i % 3]
-)
-
-TOY_VOCABULARY = [
-    "[PAD]",
-    "[UNK]",
-    "[CLS]",
-    "[SEP]",
-    "[MASK]",
-    "the",
-    "quick",
-    "brown",
-    "fox",
-    "jump",
-    "##ed",
-    "##s",
-    ".",
-    "un",
-    "##aff",
-    "##able",
-    "中",
-    "文",
-    "cafe",
-    "café",
-    "Café",
-    "Cafe",
-]
-
-
-def _write_vocabulary(path, tokens):
-    with open(path, "w", encoding="utf-8") as vocab_file:
-        vocab_file.write("".join(token + "\n" for token in tokens))
+TRICKY_STRINGS = vocabularies.PROBE_STRINGS
+PARITY_VOCABULARY = vocabularies.PARITY_VOCABULARY
+TOY_VOCABULARY = vocabularies.TOY_VOCABULARY
+_write_vocabulary = vocabularies.write_vocabulary
 
 
 class WordPieceTokenizerTest(TestCase):
@@ -247,11 +43,11 @@ class WordPieceTokenizerTest(TestCase):
     def test_reference_tokenizer_sanity(self):
         # The reference itself, on the example of BERT's docstring.
         self.assertEqual(
-            reference_word_piece("unaffable", set(TOY_VOCABULARY)),
+            reference_word_piece.word_piece("unaffable", set(TOY_VOCABULARY)),
             ["un", "##aff", "##able"],
         )
         self.assertEqual(
-            reference_basic_tokenize("Héllo,  WORLD!", lowercase=True),
+            reference_word_piece.basic_tokenize("Héllo,  WORLD!"),
             ["hello", ",", "world", "!"],
         )
 
@@ -269,7 +65,7 @@ class WordPieceTokenizerTest(TestCase):
         )
         outputs = tokenizer(TRICKY_STRINGS).to_list()
         for text, ids in zip(TRICKY_STRINGS, outputs):
-            expected = reference_tokenize(
+            expected = reference_word_piece.tokenize(
                 text, PARITY_VOCABULARY, lowercase, max_chars=max_chars
             )
             self.assertEqual(ids, expected, msg=f"text={text!r}")
