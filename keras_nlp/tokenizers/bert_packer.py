@@ -17,8 +17,10 @@
 import keras
 
 from keras_nlp.tokenizers.preprocessing_layer import PreprocessingLayer
+from keras_nlp.tokenizers.preprocessing_layer import check_id_range
 from keras_nlp.tokenizers.preprocessing_layer import tf
 from keras_nlp.tokenizers.preprocessing_layer import tf_text
+from keras_nlp.tokenizers.preprocessing_layer import to_dense_or_ragged
 from keras_nlp.tokenizers.tokenizer import run_cached_function
 
 TRUNCATION_MODES = ("round_robin", "waterfall")
@@ -279,7 +281,11 @@ class BertPacker(PreprocessingLayer):
                 "tuple of them."
             )
         segments = [
-            x if isinstance(x, tf.RaggedTensor) else tf.convert_to_tensor(x)
+            to_dense_or_ragged(
+                x,
+                tf.int32,
+                "Each segment of BertPacker must hold integer " "token ids.",
+            )
             for x in segments
         ]
         ranks = [x.shape.rank for x in segments]
@@ -299,6 +305,15 @@ class BertPacker(PreprocessingLayer):
                 segment = tf.expand_dims(segment, 0)
             if not isinstance(segment, tf.RaggedTensor):
                 segment = tf.RaggedTensor.from_tensor(segment)
+            # Checked before the int32 cast, which would wrap 2**40 to 0.
+            segment = check_id_range(
+                segment,
+                2**31,
+                "Token ids packed by BertPacker must be in [0, 2**31) (they "
+                "are packed as int32). Pass the ids of a tokenizer; an id "
+                "outside the vocabulary, such as a negative padding value, "
+                "would read a wrong embedding row.",
+            )
             standardized.append(tf.cast(segment, "int32"))
         segments = standardized
         batch_sizes = [x.shape[0] for x in segments]

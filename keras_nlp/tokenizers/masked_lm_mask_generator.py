@@ -18,8 +18,10 @@ import keras
 import numpy as np
 
 from keras_nlp.tokenizers.preprocessing_layer import PreprocessingLayer
+from keras_nlp.tokenizers.preprocessing_layer import check_id_range
 from keras_nlp.tokenizers.preprocessing_layer import tf
 from keras_nlp.tokenizers.preprocessing_layer import tf_text
+from keras_nlp.tokenizers.preprocessing_layer import to_dense_or_ragged
 
 OUTPUT_KEYS = (
     "input_word_ids",
@@ -265,15 +267,34 @@ class MaskedLMMaskGenerator(PreprocessingLayer):
             self._is_suffix = is_suffix
 
     def call(self, inputs):
-        if not isinstance(inputs, tf.RaggedTensor):
-            inputs = tf.convert_to_tensor(inputs)
+        inputs = to_dense_or_ragged(
+            inputs,
+            tf.int32,
+            "MaskedLMMaskGenerator takes integer token ids.",
+        )
         _check_inputs(inputs)
+        # An id outside the vocabulary would become a label no output
+        # logit stands for.
+        inputs = check_id_range(
+            inputs,
+            self.vocab_size,
+            "Token ids passed to MaskedLMMaskGenerator must be in "
+            f"[0, vocab_size) = [0, {self.vocab_size}). Pass the ids of the "
+            "tokenizer whose vocabulary size is `vocab_size`, or fix "
+            "`vocab_size`.",
+        )
         unbatched = inputs.shape.rank == 1
         token_ids = tf.expand_dims(inputs, 0) if unbatched else inputs
         dense_shape = None
         if not isinstance(token_ids, tf.RaggedTensor):
-            dense_shape = token_ids.shape
+            dense_shape = tf.shape(token_ids)
+            static_shape = token_ids.shape
+            # Rows of unknown length: a static length conflicts with the
+            # shapes of the item selector's outputs on empty batches.
             token_ids = tf.RaggedTensor.from_tensor(token_ids)
+            token_ids = tf.RaggedTensor.from_row_splits(
+                token_ids.flat_values, token_ids.row_splits, validate=False
+            )
         if self.whole_word_mask:
             items = self._group_words(token_ids)
         else:
@@ -304,7 +325,9 @@ class MaskedLMMaskGenerator(PreprocessingLayer):
         labels = labels.to_tensor(shape=pad_shape)
         weights = weights.to_tensor(shape=pad_shape)
         if dense_shape is not None:
-            masked_ids = tf.ensure_shape(masked_ids.to_tensor(), dense_shape)
+            masked_ids = tf.ensure_shape(
+                masked_ids.to_tensor(shape=dense_shape), static_shape
+            )
         outputs = {
             "input_word_ids": masked_ids,
             "masked_lm_positions": positions,

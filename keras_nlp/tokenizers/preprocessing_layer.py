@@ -131,3 +131,89 @@ def to_backend(value):
     if isinstance(value, tf.Tensor) and value.dtype != tf.string:
         return keras.ops.convert_to_tensor(value.numpy())
     return value
+
+
+def to_dense_or_ragged(inputs, empty_dtype, expected):
+    """Python, NumPy and backend data as a `tf.Tensor` or `tf.RaggedTensor`.
+
+    Nested lists whose rows differ in length become a `tf.RaggedTensor`;
+    lists that hold no value at all (`[]`, `[[], []]`) get `empty_dtype`
+    (TensorFlow alone would make them float32).
+
+    Args:
+        inputs: the data.
+        empty_dtype: the `tf.DType` of empty lists.
+        expected: str. What the caller takes, the start of the message of
+            the `TypeError` raised for data TensorFlow cannot convert.
+    """
+    inputs = to_tensorflow(inputs)
+    if isinstance(inputs, (tf.Tensor, tf.RaggedTensor, tf.SparseTensor)):
+        return inputs
+    try:
+        if isinstance(inputs, (list, tuple)):
+            if _holds_no_value(inputs):
+                return tf.constant(inputs, dtype=empty_dtype)
+            if _is_ragged_list(inputs):
+                return tf.ragged.constant(inputs)
+        return tf.convert_to_tensor(inputs)
+    except (TypeError, ValueError):
+        text = repr(inputs)
+        text = text if len(text) <= 80 else text[:77] + "..."
+        raise TypeError(
+            f"{expected} Received: inputs={text} of type "
+            f"{type(inputs).__name__}."
+        ) from None
+
+
+def _holds_no_value(values):
+    """Whether a nested list is made only of (nested) empty lists."""
+    return all(
+        isinstance(x, (list, tuple)) and _holds_no_value(x) for x in values
+    )
+
+
+def _is_ragged_list(values):
+    """Whether a nested list has rows of different lengths."""
+    if not values or not all(isinstance(x, (list, tuple)) for x in values):
+        return False
+    lengths = {len(x) for x in values}
+    return len(lengths) > 1 or any(_is_ragged_list(x) for x in values)
+
+
+def check_id_range(ids, limit, message):
+    """Checks that every id of `ids` is in `[0, limit)`; returns `ids`.
+
+    Eagerly, out-of-range ids raise a `ValueError`: `message` followed by
+    the offending ids. In a graph (`tf.data`, `tf.function`), the returned
+    tensor depends on an assertion that fails the step with `message` (an
+    `InvalidArgumentError`).
+
+    Args:
+        ids: an integer `tf.Tensor` or `tf.RaggedTensor`.
+        limit: int. The exclusive upper bound.
+        message: str. What is wrong and how to fix it.
+    """
+    values = ids.flat_values if isinstance(ids, tf.RaggedTensor) else ids
+    if tf.executing_eagerly():
+        values = values.numpy()
+        bad = values[(values < 0) | (values >= limit)]
+        if bad.size:
+            shown = sorted(set(bad.tolist()))[:5]
+            raise ValueError(f"{message} Received: out-of-range ids {shown}.")
+        return ids
+    checks = [
+        tf.debugging.assert_greater_equal(
+            values, tf.zeros([], values.dtype), message=message
+        )
+    ]
+    if limit <= values.dtype.max:
+        checks.append(
+            tf.debugging.assert_less(
+                values, tf.constant(limit, values.dtype), message=message
+            )
+        )
+    with tf.control_dependencies(checks):
+        values = tf.identity(values)
+    if isinstance(ids, tf.RaggedTensor):
+        return ids.with_flat_values(values)
+    return values

@@ -23,7 +23,7 @@ import numpy as np
 from keras_nlp.tokenizers.preprocessing_layer import PreprocessingLayer
 from keras_nlp.tokenizers.preprocessing_layer import backend_arrays
 from keras_nlp.tokenizers.preprocessing_layer import tf
-from keras_nlp.tokenizers.preprocessing_layer import to_tensorflow
+from keras_nlp.tokenizers.preprocessing_layer import to_dense_or_ragged
 
 
 class Tokenizer(PreprocessingLayer):
@@ -542,7 +542,7 @@ def _with_static_batch_size(outputs, batch_size):
 def _to_string_tensor(inputs, class_name):
     """Converts `inputs` to a string `tf.Tensor` or `tf.RaggedTensor`."""
     expected = f"{class_name} takes strings: a str, a list of str or a string"
-    inputs = _to_tensor(inputs, f"{expected} tensor.")
+    inputs = to_dense_or_ragged(inputs, tf.string, f"{expected} tensor.")
     if inputs.dtype != tf.string:
         raise TypeError(
             f"{expected} tensor. Received: inputs.dtype={inputs.dtype.name}. "
@@ -554,37 +554,13 @@ def _to_string_tensor(inputs, class_name):
 def _to_id_tensor(inputs, class_name):
     """Converts `inputs` to an int32 `tf.Tensor` or `tf.RaggedTensor`."""
     expected = f"{class_name}.detokenize() takes integer token ids."
-    inputs = _to_tensor(inputs, expected)
+    inputs = to_dense_or_ragged(inputs, tf.int32, expected)
     if not inputs.dtype.is_integer:
         raise TypeError(
             f"{expected} Received: inputs.dtype={inputs.dtype.name}. Pass "
             "the output of `tokenize()`."
         )
     return tf.cast(inputs, "int32")
-
-
-def _to_tensor(inputs, expected):
-    """Converts Python and NumPy data to a dense or ragged tensor."""
-    inputs = to_tensorflow(inputs)
-    if isinstance(inputs, (tf.Tensor, tf.RaggedTensor)):
-        return inputs
-    try:
-        if isinstance(inputs, (list, tuple)) and _is_ragged_list(inputs):
-            return tf.ragged.constant(inputs)
-        return tf.convert_to_tensor(inputs)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{expected} Received: inputs={short_repr(inputs)} of type "
-            f"{type(inputs).__name__}."
-        ) from None
-
-
-def _is_ragged_list(values):
-    """Whether a nested list has rows of different lengths."""
-    if not values or not all(isinstance(x, (list, tuple)) for x in values):
-        return False
-    lengths = {len(x) for x in values}
-    return len(lengths) > 1 or any(_is_ragged_list(x) for x in values)
 
 
 def short_repr(value, limit=80):

@@ -15,6 +15,7 @@
 """BERT's WordPiece tokenizer on tensorflow-text."""
 
 import os
+import warnings
 
 import keras
 
@@ -334,6 +335,48 @@ def check_bert_settings(lowercase, strip_accents, split_on_cjk):
         )
 
 
+def read_text_lines(path):
+    """The lines of a UTF-8 text file, tolerating invalid UTF-8.
+
+    Invalid bytes become U+FFFD, and a warning names the file, the number
+    of lines affected and the first of them.
+
+    Args:
+        path: str. The file.
+
+    Returns:
+        The list of lines split at "\\n" (the last one is empty when the
+        file ends with a newline).
+    """
+    with open(path, "rb") as text_file:
+        data = text_file.read()
+    lines = data.decode("utf-8", errors="replace").split("\n")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        bad = [
+            number
+            for number, line in enumerate(data.split(b"\n"), start=1)
+            if not _is_utf8(line)
+        ]
+        warnings.warn(
+            f"{path!r} is not valid UTF-8: {len(bad)} line(s) hold invalid "
+            f"bytes (first: line {bad[0]}), read with each invalid byte "
+            "replaced by U+FFFD. Re-save the file as UTF-8 if those tokens "
+            "matter.",
+            stacklevel=5,
+        )
+    return lines
+
+
+def _is_utf8(data):
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _read_vocabulary(vocabulary):
     """Returns the vocabulary as a validated list of tokens."""
     if isinstance(vocabulary, (str, os.PathLike)):
@@ -344,8 +387,7 @@ def _read_vocabulary(vocabulary):
                 f"vocabulary file. Received: vocabulary={path!r}, which is "
                 "not a file. Check the path."
             )
-        with open(path, encoding="utf-8") as vocab_file:
-            tokens = vocab_file.read().split("\n")
+        tokens = read_text_lines(path)
         if tokens and tokens[-1] == "":
             tokens.pop()  # The newline that ends the last line.
         tokens = [token.rstrip("\r") for token in tokens]

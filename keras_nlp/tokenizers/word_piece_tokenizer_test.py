@@ -388,3 +388,33 @@ class WordPieceTokenizerTest(TestCase):
         self.assertEqual(
             self.tokenizer(["The fox", "quick"]).shape.as_list(), [2, None]
         )
+
+    def test_empty_inputs(self):
+        # An empty batch is valid: zero rows (not a float32 type error).
+        for inputs in ([], np.array([], dtype=str), tf.constant([], "string")):
+            outputs = self.tokenizer(inputs)
+            self.assertIsInstance(outputs, tf.RaggedTensor)
+            self.assertEqual(outputs.to_list(), [])
+        self.assertEqual(self.tokenizer([[], []]).to_list(), [[], []])
+        self.assertEqual(self.tokenizer(["", "fox"]).to_list(), [[], [8]])
+        self.assertEqual(self.tokenizer.detokenize([]).numpy(), b"")
+        # A ragged Python list of strings is a ragged batch.
+        self.assertEqual(
+            self.tokenizer([["the fox"], [], ["fox", "the"]]).to_list(),
+            [[[5, 8]], [], [[8], [5]]],
+        )
+
+    def test_vocabulary_file_with_invalid_utf8(self):
+        path = os.path.join(self.get_temp_dir(), "vocab.txt")
+        with open(path, "wb") as vocab_file:
+            vocab_file.write(b"[PAD]\n[UNK]\nthe\nf\xffox\nbr\xc3\n")
+        with self.assertWarnsRegex(
+            UserWarning,
+            rf"{re.escape(repr(path))} is not valid UTF-8: 2 line\(s\) hold "
+            r"invalid bytes \(first: line 4\)",
+        ):
+            tokenizer = WordPieceTokenizer(path)
+        self.assertEqual(
+            tokenizer.get_vocabulary()[3:], ["f\ufffdox", "br\ufffd"]
+        )
+        self.assertAllEqual(tokenizer("the fox"), [2, 1])
