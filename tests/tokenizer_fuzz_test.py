@@ -50,9 +50,18 @@ TEXT = st.text(
     ),
     max_size=60,
 )
+# Printable ASCII, tabs and newlines: the tokenizer's fast path.
+ASCII_TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+        st.sampled_from("\t\n\r \x0b\x0c\x7f"),
+        st.sampled_from(CHARACTERS[:62]),
+    ),
+    max_size=60,
+)
 # Arbitrary bytes: mostly invalid UTF-8.
 BYTES = st.binary(max_size=60)
-BATCH = st.lists(st.one_of(TEXT, BYTES), min_size=1, max_size=4)
+BATCH = st.lists(st.one_of(TEXT, ASCII_TEXT, BYTES), min_size=1, max_size=4)
 
 
 class TokenizerFuzzTest(TestCase):

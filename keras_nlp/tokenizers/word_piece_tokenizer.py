@@ -52,6 +52,14 @@ _CJK_IDEOGRAPHS = (
     r"\x{F900}-\x{FAFF}\x{2F800}-\x{2FA1F}"
 )
 
+# Text that needs no Unicode normalization: printable ASCII, "\t", "\n" and
+# "\r" (no character that BERT deletes, no non-ASCII whitespace, case or
+# accent).
+_SIMPLE_TEXT = r"[\t\n\r\x20-\x7E]*"
+
+# The largest repetition count of RE2.
+_MAX_REPEAT = 1000
+
 # FastWordpieceTokenizer rejects vocabulary tokens longer than this.
 _MAX_TOKEN_BYTES = 256
 
@@ -72,6 +80,11 @@ class WordPieceTokenizer(Tokenizer):
     pieces after the first carrying `suffix_indicator`; a word that cannot
     be split, or that is longer than `max_chars_per_token` characters,
     becomes `oov_token`.
+
+    Strings of printable ASCII (with tabs and newlines) take a fast path:
+    tensorflow-text's WordPiece splits their words as BERT does, with no
+    Unicode normalization; other strings are normalized first, in one pass
+    per step. Both give BERT's ids.
 
     Invalid UTF-8 bytes in the input never raise: they are dropped, as the
     reference tokenizer's `decode("utf-8", "ignore")` drops them. The
@@ -106,7 +119,8 @@ class WordPieceTokenizer(Tokenizer):
         oov_token: str. The token of words that cannot be tokenized.
             Defaults to `"[UNK]"`.
         max_chars_per_token: int. Words with more characters (Unicode code
-            points) become `oov_token`. Defaults to `100`.
+            points) become `oov_token`. Defaults to `200`, BERT's
+            `max_input_chars_per_word`.
         **kwargs: Base layer arguments, such as `name`.
 
     Call arguments:
@@ -155,7 +169,7 @@ class WordPieceTokenizer(Tokenizer):
         split_on_cjk=True,
         suffix_indicator="##",
         oov_token="[UNK]",
-        max_chars_per_token=100,
+        max_chars_per_token=200,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -246,6 +260,27 @@ class WordPieceTokenizer(Tokenizer):
                 unknown_token=self.oov_token,
                 no_pretokenization=True,
             )
+            # WordPiece on normalized text, splitting words itself as BERT
+            # does; longer words are found before (see
+            # `_tokenize_normalized`).
+            self._normalized_word_piece = tf_text.FastWordpieceTokenizer(
+                vocab=tokens,
+                suffix_indicator=suffix,
+                max_bytes_per_word=4 * self.max_chars_per_token,
+                token_out_type=tf.int32,
+                unknown_token=self.oov_token,
+                no_pretokenization=False,
+            )
+            # The same on ASCII text, where a character is a byte: no word
+            # needs a separate length check.
+            self._word_piece_with_split = tf_text.FastWordpieceTokenizer(
+                vocab=tokens,
+                suffix_indicator=suffix,
+                max_bytes_per_word=self.max_chars_per_token,
+                token_out_type=tf.int32,
+                unknown_token=self.oov_token,
+                no_pretokenization=False,
+            )
             self._detokenized_pieces = tf.constant(detokenized_pieces)
 
     def _write_asset(self, path):
@@ -254,6 +289,65 @@ class WordPieceTokenizer(Tokenizer):
                 vocab_file.write(token + "\n")
 
     def _tokenize(self, inputs):
+        if inputs.shape.rank == 0:
+            return self._tokenize(inputs[tf.newaxis])[0]
+        # Strings of printable ASCII need no Unicode normalization: the
+        # fast path gives them to tensorflow-text's WordPiece, which does
+        # BERT's whitespace and punctuation split itself. The others go
+        # through BERT's full basic tokenization first.
+        is_simple = tf.strings.regex_full_match(inputs, _SIMPLE_TEXT)
+        return tf.cond(
+            tf.reduce_all(is_simple),
+            lambda: self._tokenize_simple(inputs),
+            lambda: self._tokenize_mixed(inputs, is_simple),
+        )
+
+    def _tokenize_simple(self, inputs):
+        """WordPiece ids of strings of printable ASCII, tabs and newlines."""
+        if self.lowercase:
+            inputs = tf.strings.lower(inputs)  # ASCII lower-casing.
+        return self._word_piece_with_split.tokenize(inputs)
+
+    def _tokenize_mixed(self, inputs, is_simple):
+        """WordPiece ids of a batch; `is_simple` picks the fast path."""
+        return _route(
+            inputs,
+            is_simple,
+            self._tokenize_simple,
+            self._tokenize_normalized,
+        )
+
+    def _tokenize_normalized(self, inputs):
+        """WordPiece ids of any strings, normalized in one pass each.
+
+        After BERT's normalization, tensorflow-text's WordPiece splits the
+        words itself (its whitespace, punctuation and CJK classes are
+        BERT's), except in strings with a run of more than
+        `max_chars_per_token` characters without whitespace, which may
+        hold a word that BERT makes `oov_token` (the limit counts
+        characters, tensorflow-text's bytes): those, and every string when
+        `split_on_cjk=False`, are split by `bert_pre_tokenize`.
+        """
+        if not self.split_on_cjk or self.max_chars_per_token >= _MAX_REPEAT:
+            return self._tokenize_words(inputs)
+        text = bert_normalize(inputs, self.lowercase, self.strip_accents)
+        long_run = f"[^\\t\\n\\r\\pZ]{{{self.max_chars_per_token + 1}}}"
+        has_long_run = tf.strings.regex_full_match(text, f"(?s).*{long_run}.*")
+        return tf.cond(
+            tf.reduce_any(has_long_run),
+            lambda: _route(
+                inputs,
+                tf.logical_not(has_long_run),
+                lambda x: self._normalized_word_piece.tokenize(
+                    bert_normalize(x, self.lowercase, self.strip_accents)
+                ),
+                self._tokenize_words,
+            ),
+            lambda: self._normalized_word_piece.tokenize(text),
+        )
+
+    def _tokenize_words(self, inputs):
+        """WordPiece ids of any strings, split by `bert_pre_tokenize`."""
         words = bert_pre_tokenize(
             inputs,
             lowercase=self.lowercase,
@@ -270,7 +364,7 @@ class WordPieceTokenizer(Tokenizer):
             )
 
         words = tf.ragged.map_flat_values(replace_long_words, words)
-        # [..., words, pieces] -> [..., pieces].
+        # [batch, words, pieces] -> [batch, pieces].
         return self._word_piece.tokenize(words).merge_dims(-2, -1)
 
     def _detokenize(self, inputs):
@@ -279,19 +373,40 @@ class WordPieceTokenizer(Tokenizer):
         return tf.strings.regex_replace(text, "^ ", "")
 
 
-def bert_pre_tokenize(inputs, lowercase, strip_accents, split_on_cjk):
-    """BERT's basic tokenization: splits strings into normalized words.
+def _route(inputs, use_first, first_fn, second_fn):
+    """`first_fn` on the strings where `use_first`, `second_fn` on the rest.
+
+    Both return ragged ids `[batch, (pieces)]`; the rows come back in the
+    order of `inputs`.
+    """
+    first_index = tf.where(use_first)[:, 0]
+    second_index = tf.where(tf.logical_not(use_first))[:, 0]
+    ids = tf.concat(
+        [
+            first_fn(tf.gather(inputs, first_index)),
+            second_fn(tf.gather(inputs, second_index)),
+        ],
+        axis=0,
+    )
+    order = tf.concat([first_index, second_index], axis=0)
+    return tf.gather(ids, tf.math.invert_permutation(order))
+
+
+def bert_normalize(inputs, lowercase, strip_accents):
+    """BERT's text cleanup, case and accent normalization, before splitting.
+
+    Replaces invalid UTF-8 with U+FFFD, deletes the characters BERT
+    deletes (U+FFFD included), then optionally lower-cases and strips
+    accents. Whitespace and punctuation are left in place.
 
     Args:
         inputs: a string `tf.Tensor`.
         lowercase: bool. Whether to lower-case.
         strip_accents: bool or None. Whether to strip accents; `None` means
             "when `lowercase`".
-        split_on_cjk: bool. Whether each CJK ideograph is a word.
 
     Returns:
-        The words, a string tensor with one more (ragged) dimension than
-        `inputs`.
+        The normalized strings, a tensor of the shape of `inputs`.
     """
     if strip_accents is None:
         strip_accents = lowercase
@@ -310,7 +425,6 @@ def bert_pre_tokenize(inputs, lowercase, strip_accents, split_on_cjk):
         ),
     )
     text = tf.strings.regex_replace(text, _DELETED_CHARACTERS, "")
-    text = tf.strings.regex_replace(text, _UNICODE_WHITESPACE, " ")
     if lowercase:
         # Full Unicode lower-casing, as Python's `str.lower`. (This op
         # stops at a NUL byte, which was deleted above.)
@@ -318,6 +432,27 @@ def bert_pre_tokenize(inputs, lowercase, strip_accents, split_on_cjk):
     if strip_accents:
         text = tf_text.normalize_utf8(text, "NFD")
         text = tf.strings.regex_replace(text, r"\p{Mn}", "")
+    return text
+
+
+def bert_pre_tokenize(inputs, lowercase, strip_accents, split_on_cjk):
+    """BERT's basic tokenization: splits strings into normalized words.
+
+    Args:
+        inputs: a string `tf.Tensor`.
+        lowercase: bool. Whether to lower-case.
+        strip_accents: bool or None. Whether to strip accents; `None` means
+            "when `lowercase`".
+        split_on_cjk: bool. Whether each CJK ideograph is a word.
+
+    Returns:
+        The words, a string tensor with one more (ragged) dimension than
+        `inputs`.
+    """
+    text = bert_normalize(inputs, lowercase, strip_accents)
+    # Normalization neither creates nor removes whitespace, so mapping it
+    # to " " after normalization is the same as BERT's mapping before.
+    text = tf.strings.regex_replace(text, _UNICODE_WHITESPACE, " ")
     # Punctuation (and CJK ideographs) become words of their own. This runs
     # after normalization, which can create punctuation (U+1FEF -> "`").
     split_characters = _PUNCTUATION + (_CJK_IDEOGRAPHS if split_on_cjk else "")

@@ -52,29 +52,51 @@ class WordPieceTokenizerTest(TestCase):
         )
 
     @parameterized.named_parameters(
+        ("lowercase_bert_default", True, None),
+        ("cased_bert_default", False, None),
         ("lowercase", True, 100),
         ("cased", False, 100),
         ("cased_short_words", False, 5),
         ("lowercase_short_words", True, 5),
     )
     def test_ids_equal_reference_bert(self, lowercase, max_chars):
-        tokenizer = WordPieceTokenizer(
-            PARITY_VOCABULARY,
-            lowercase=lowercase,
-            max_chars_per_token=max_chars,
-        )
+        kwargs = {"lowercase": lowercase}
+        if max_chars is not None:
+            kwargs["max_chars_per_token"] = max_chars
+        tokenizer = WordPieceTokenizer(PARITY_VOCABULARY, **kwargs)
+        # Alone and mixed in one batch, ASCII strings take the fast path,
+        # the others the full normalization.
         outputs = tokenizer(TRICKY_STRINGS).to_list()
         for text, ids in zip(TRICKY_STRINGS, outputs):
             expected = reference_word_piece.tokenize(
-                text, PARITY_VOCABULARY, lowercase, max_chars=max_chars
+                text,
+                PARITY_VOCABULARY,
+                lowercase,
+                max_chars=max_chars or 200,
             )
             self.assertEqual(ids, expected, msg=f"text={text!r}")
+            self.assertEqual(tokenizer(text).numpy().tolist(), expected)
         # The fixture exercises both unknown and multi-piece words.
         flat = [i for ids in outputs for i in ids]
         self.assertIn(PARITY_VOCABULARY.index("[UNK]"), flat)
         self.assertTrue(
             any(PARITY_VOCABULARY[i].startswith("##") for i in flat)
         )
+
+    def test_bert_word_length_limit(self):
+        # BERT's FullTokenizer makes words of more than 200 characters
+        # [UNK], and splits shorter ones (hand-computed: "un" + "##aff"...).
+        self.assertEqual(self.tokenizer.max_chars_per_token, 200)
+        long_word = "un" + "aff" * 66  # 200 characters.
+        ids = self.tokenizer(long_word).numpy().tolist()
+        self.assertEqual(ids, [13] + [14] * 66)
+        self.assertEqual(self.tokenizer(long_word + "f").numpy().tolist(), [1])
+        # The same limit counts characters, not bytes, in non-ASCII words.
+        accented = "Un" + "äff" * 66  # 200 characters, 266 bytes.
+        self.assertEqual(
+            self.tokenizer(accented).numpy().tolist(), [13] + [14] * 66
+        )
+        self.assertEqual(self.tokenizer(accented + "f").numpy().tolist(), [1])
 
     def test_toy_vocabulary_exact_ids(self):
         tokenizer = self.tokenizer
