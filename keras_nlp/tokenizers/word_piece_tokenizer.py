@@ -262,24 +262,13 @@ class WordPieceTokenizer(Tokenizer):
             )
             # WordPiece on normalized text, splitting words itself as BERT
             # does; longer words are found before (see
-            # `_tokenize_normalized`).
-            self._normalized_word_piece = tf_text.FastWordpieceTokenizer(
-                vocab=tokens,
-                suffix_indicator=suffix,
-                max_bytes_per_word=4 * self.max_chars_per_token,
-                token_out_type=tf.int32,
-                unknown_token=self.oov_token,
-                no_pretokenization=False,
+            # `_tokenize_normalized`). On ASCII text, a character is a
+            # byte: no word needs a separate length check.
+            self._normalized_word_piece = _splitting_word_piece(
+                tokens, suffix, 4 * self.max_chars_per_token, self.oov_token
             )
-            # The same on ASCII text, where a character is a byte: no word
-            # needs a separate length check.
-            self._word_piece_with_split = tf_text.FastWordpieceTokenizer(
-                vocab=tokens,
-                suffix_indicator=suffix,
-                max_bytes_per_word=self.max_chars_per_token,
-                token_out_type=tf.int32,
-                unknown_token=self.oov_token,
-                no_pretokenization=False,
+            self._word_piece_with_split = _splitting_word_piece(
+                tokens, suffix, self.max_chars_per_token, self.oov_token
             )
             self._detokenized_pieces = tf.constant(detokenized_pieces)
 
@@ -291,6 +280,8 @@ class WordPieceTokenizer(Tokenizer):
     def _tokenize(self, inputs):
         if inputs.shape.rank == 0:
             return self._tokenize(inputs[tf.newaxis])[0]
+        if self._word_piece_with_split is None:
+            return self._tokenize_words(inputs)
         # Strings of printable ASCII need no Unicode normalization: the
         # fast path gives them to tensorflow-text's WordPiece, which does
         # BERT's whitespace and punctuation split itself. The others go
@@ -371,6 +362,25 @@ class WordPieceTokenizer(Tokenizer):
         pieces = tf.gather(self._detokenized_pieces, inputs)
         text = tf.strings.reduce_join(pieces, axis=-1)
         return tf.strings.regex_replace(text, "^ ", "")
+
+
+def _splitting_word_piece(tokens, suffix, max_bytes_per_word, oov_token):
+    """A tensorflow-text WordPiece that splits words itself, or None.
+
+    None when no token of the vocabulary can be a piece of a word (e.g. a
+    vocabulary of special tokens alone), which tensorflow-text rejects.
+    """
+    try:
+        return tf_text.FastWordpieceTokenizer(
+            vocab=tokens,
+            suffix_indicator=suffix,
+            max_bytes_per_word=max_bytes_per_word,
+            token_out_type=tf.int32,
+            unknown_token=oov_token,
+            no_pretokenization=False,
+        )
+    except RuntimeError:
+        return None
 
 
 def _route(inputs, use_first, first_fn, second_fn):

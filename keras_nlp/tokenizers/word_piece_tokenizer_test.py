@@ -440,3 +440,14 @@ class WordPieceTokenizerTest(TestCase):
             tokenizer.get_vocabulary()[3:], ["f\ufffdox", "br\ufffd"]
         )
         self.assertAllEqual(tokenizer("the fox"), [2, 1])
+
+    def test_vocabulary_of_special_tokens_only(self):
+        # tensorflow-text's word-splitting WordPiece rejects this vocabulary;
+        # the tokenizer still gives BERT's ids (every word unknown).
+        vocabulary = ["[UNK]", "[SEP]", "[PAD]"]
+        tokenizer = WordPieceTokenizer(vocabulary)
+        texts = ["a b", "é [SEP]", ""]
+        self.assertEqual(
+            tokenizer(texts).to_list(),
+            [reference_word_piece.tokenize(t, vocabulary) for t in texts],
+        )
