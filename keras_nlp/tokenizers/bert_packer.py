@@ -87,6 +87,7 @@ class BertPacker(PreprocessingLayer):
     Example:
 
     ```python
+    import tensorflow as tf
 
     packer = keras_nlp.tokenizers.BertPacker(
         sequence_length=8, start_token_id=1, end_token_id=2, pad_token_id=0
