@@ -117,6 +117,51 @@ class TokenizerFuzzTest(TestCase):
             self.assertEqual(ids, expected, msg=f"text={text!r}")
 
     @FUZZ_SETTINGS
+    @given(BATCH)
+    def test_offsets_slice_to_the_source_of_each_piece(self, batch):
+        ids, starts, ends = self.tokenizer.tokenize_with_offsets(
+            tf.constant(batch, dtype=tf.string)
+        )
+        self.assertEqual(
+            ids.to_list(),
+            self.tokenizer(tf.constant(batch, dtype=tf.string)).to_list(),
+        )
+        unk = self.tokenizer.unk_token_id
+        for text, row_ids, row_starts, row_ends in zip(
+            batch, ids.to_list(), starts.to_list(), ends.to_list()
+        ):
+            data = text if isinstance(text, bytes) else text.encode()
+            self.assertTrue(
+                all(
+                    0 <= s < e <= len(data)
+                    for s, e in zip(row_starts, row_ends)
+                )
+            )
+            self.assertEqual(row_starts, sorted(row_starts))
+            for token_id, start, end in zip(row_ids, row_starts, row_ends):
+                source = data[start:end].decode("utf-8", "ignore")
+                # The source text, normalized as BERT does, is the piece
+                # (for [UNK], one word BERT cannot split). Lower-casing a
+                # lone sigma cannot know it ends a word: fold both forms.
+                words = reference_word_piece.basic_tokenize(source)
+                self.assertEqual(len(words), 1, msg=f"{text!r}: {source!r}")
+                if token_id == unk:
+                    self.assertEqual(
+                        reference_word_piece.word_piece(
+                            words[0],
+                            set(VOCABULARY),
+                            max_chars=MAX_CHARS_PER_TOKEN,
+                        )[:1],
+                        ["[UNK]"],
+                    )
+                    continue
+                piece = VOCABULARY[token_id]
+                piece = piece[2:] if piece.startswith("##") else piece
+                self.assertEqual(
+                    words[0].replace("ς", "σ"), piece.replace("ς", "σ")
+                )
+
+    @FUZZ_SETTINGS
     @given(BATCH, st.booleans())
     def test_pack_any_input(self, batch, pair):
         ids = self.tokenizer(tf.constant(batch, dtype=tf.string))

@@ -109,6 +109,42 @@ class Tokenizer(PreprocessingLayer):
         return outputs
 
     @backend_arrays
+    def tokenize_with_offsets(self, inputs):
+        """Maps strings to token ids and the source text of each token.
+
+        Args:
+            inputs: A string, a list of strings, or a 1-D string tensor.
+
+        Returns:
+            A tuple `(token_ids, start_offsets, end_offsets)`, each of the
+            shape `tokenize()` returns: a 1-D tensor for a scalar string,
+            a `tf.RaggedTensor` `(batch_size, None)` for a batch. The ids
+            are int32 and equal `tokenize(inputs)`; the offsets are int64
+            byte offsets into the UTF-8 encoding of each input string, so
+            that `text[start:end]` (on the bytes) is the original text a
+            token came from: with its original case and accents, without
+            the `"##"` of continuation pieces.
+        """
+        self._check_vocabulary()
+        inputs = _to_string_tensor(inputs, self.__class__.__name__)
+        if inputs.shape.rank not in (0, 1):
+            raise ValueError(
+                "`tokenize_with_offsets()` takes a string or a 1-D batch of "
+                f"strings. Received: inputs.shape={inputs.shape}. Flatten "
+                "the batch first."
+            )
+        outputs = self._run(
+            "tokenize_with_offsets",
+            self._tokenize_with_offsets_any_rank,
+            inputs,
+        )
+        if inputs.shape.rank:
+            outputs = tuple(
+                _with_static_batch_size(x, inputs.shape[0]) for x in outputs
+            )
+        return outputs
+
+    @backend_arrays
     def detokenize(self, inputs):
         """Maps token ids back to strings.
 
@@ -346,6 +382,15 @@ class Tokenizer(PreprocessingLayer):
             return inputs.with_flat_values(self._tokenize(inputs.flat_values))
         return self._tokenize(inputs)
 
+    def _tokenize_with_offsets_any_rank(self, inputs):
+        if inputs.shape.rank == 0:
+            outputs = self._tokenize_with_offsets(inputs[tf.newaxis])
+            return tuple(x[0] for x in outputs)
+        return self._tokenize_with_offsets(inputs)
+
+    def _tokenize_with_offsets(self, inputs):
+        raise NotImplementedError
+
     def _set_vocabulary(self, vocabulary):
         raise NotImplementedError
 
@@ -497,6 +542,98 @@ def _read_config_json(preset):
                 f"({error}). Received: preset={preset!r}. Fix or "
                 "remove the file."
             ) from None
+
+
+def character_offsets(inputs, normalize_characters):
+    """Where each character of `inputs` starts and ends, before and after.
+
+    The text is normalized one character at a time, so that each byte of
+    the normalized text comes from one source character.
+
+    Args:
+        inputs: a 1-D string tensor.
+        normalize_characters: a callable mapping a string `tf.RaggedTensor`
+            `[batch_size, (characters)]` holding one character per entry
+            (each invalid UTF-8 sequence read as U+FFFD) to the normalized
+            text of each, of the same shape.
+
+    Returns:
+        A dict of int64 `tf.RaggedTensor`s `[batch_size, (characters)]`:
+        `"source_starts"` and `"source_ends"`, the byte span of each
+        character in `inputs`, and `"normalized_ends"`, the byte offset in
+        the normalized text where each character's normalized text ends.
+    """
+    code_points, starts = tf.strings.unicode_decode_with_offsets(
+        inputs, "UTF-8", errors="replace", replacement_char=0xFFFD
+    )
+    lengths = tf.strings.length(inputs, unit="BYTE")
+    ends = tf.concat(
+        [starts[:, 1:], tf.cast(lengths, "int64")[:, tf.newaxis]], axis=1
+    )
+    characters = code_points.with_flat_values(
+        tf.strings.unicode_encode(
+            code_points.flat_values[:, tf.newaxis], "UTF-8"
+        )
+    )
+    normalized = normalize_characters(characters)
+    sizes = tf.strings.length(normalized.flat_values, unit="BYTE")
+    cumulative = tf.math.cumsum(tf.cast(sizes, "int64"))
+    # Subtract the total of the previous rows from each row.
+    row_offsets = tf.concat([[0], cumulative], axis=0)
+    row_offsets = tf.gather(row_offsets, normalized.row_splits[:-1])
+    normalized_ends = cumulative - tf.gather(
+        row_offsets, normalized.value_rowids()
+    )
+    return {
+        "source_starts": starts,
+        "source_ends": ends,
+        "normalized_ends": normalized.with_flat_values(normalized_ends),
+    }
+
+
+def to_source_offsets(offsets, starts, ends):
+    """Maps byte offsets into normalized text to offsets into the source.
+
+    Args:
+        offsets: the dict `character_offsets` returns.
+        starts: int64 `tf.RaggedTensor` `[batch_size, (tokens)]`, where each
+            token starts in the normalized text.
+        ends: the same for where each token ends (exclusive).
+
+    Returns:
+        `(starts, ends)` in the source strings: from the start of the source
+        character where a token's first byte comes from to the end of the
+        one its last byte comes from.
+    """
+    normalized_ends = offsets["normalized_ends"]
+    # At least one column, so that gathers on all-empty batches are valid.
+    num_columns = tf.maximum(
+        tf.cast(normalized_ends.bounding_shape(axis=1), "int64"), 1
+    )
+    shape = tf.stack([normalized_ends.nrows(), num_columns])
+    boundaries = normalized_ends.to_tensor(
+        default_value=normalized_ends.dtype.max, shape=shape
+    )
+    source_starts = offsets["source_starts"].to_tensor(shape=shape)
+    source_ends = offsets["source_ends"].to_tensor(shape=shape)
+
+    def source_character(byte_offsets):
+        # The character whose normalized text holds each byte.
+        dense = byte_offsets.to_tensor()
+        index = tf.searchsorted(
+            boundaries, dense, side="right", out_type="int64"
+        )
+        return tf.minimum(index, num_columns - 1)
+
+    start_index = source_character(starts)
+    end_index = source_character(ends - 1)
+    new_starts = tf.gather(source_starts, start_index, batch_dims=1)
+    new_ends = tf.gather(source_ends, end_index, batch_dims=1)
+    lengths = starts.row_lengths()
+    return (
+        tf.RaggedTensor.from_tensor(new_starts, lengths=lengths),
+        tf.RaggedTensor.from_tensor(new_ends, lengths=lengths),
+    )
 
 
 def run_cached_function(functions, key, method, inputs):

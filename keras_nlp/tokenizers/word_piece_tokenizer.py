@@ -22,7 +22,9 @@ import keras
 from keras_nlp.tokenizers.preprocessing_layer import tf
 from keras_nlp.tokenizers.preprocessing_layer import tf_text
 from keras_nlp.tokenizers.tokenizer import Tokenizer
+from keras_nlp.tokenizers.tokenizer import character_offsets
 from keras_nlp.tokenizers.tokenizer import check_case_settings
+from keras_nlp.tokenizers.tokenizer import to_source_offsets
 
 # Every regular expression below is RE2 syntax on UTF-8 text.
 
@@ -337,6 +339,72 @@ class WordPieceTokenizer(Tokenizer):
             lambda: self._normalized_word_piece.tokenize(text),
         )
 
+    def _tokenize_with_offsets(self, inputs):
+        strip_accents = self.strip_accents
+        if strip_accents is None:
+            strip_accents = self.lowercase
+
+        def normalize_characters(characters):
+            # One character at a time: the same steps as `bert_normalize`.
+            def normalize(flat):
+                flat = tf.strings.regex_replace(flat, _DELETED_CHARACTERS, "")
+                if self.lowercase:
+                    flat = tf.strings.lower(flat, encoding="utf-8")
+                if strip_accents:
+                    flat = tf_text.normalize_utf8(flat, "NFD")
+                    flat = tf.strings.regex_replace(flat, r"\p{Mn}", "")
+                return flat
+
+            return tf.ragged.map_flat_values(normalize, characters)
+
+        offsets = character_offsets(inputs, normalize_characters)
+        # The text of the whole strings, as `tokenize` sees it (lower-casing
+        # depends on context, e.g. a final sigma): the same bytes count.
+        text = bert_normalize(inputs, self.lowercase, self.strip_accents)
+        check = tf.debugging.assert_equal(
+            tf.strings.length(text, unit="BYTE"),
+            tf.cast(_last_or_zero(offsets["normalized_ends"]), "int32"),
+            message="Character-wise and string-wise normalization differ in "
+            "length; offsets cannot be computed for this string.",
+        )
+        with tf.control_dependencies([check]):
+            text = tf.identity(text)
+        split_characters = _PUNCTUATION + (
+            _CJK_IDEOGRAPHS if self.split_on_cjk else ""
+        )
+        words, word_starts, word_ends = tf_text.regex_split_with_offsets(
+            text,
+            rf"[\t\n\r\pZ]|[{split_characters}]",
+            f"[{split_characters}]",
+        )
+        num_chars = tf.strings.length(words.flat_values, unit="UTF8_CHAR")
+        too_long = num_chars > self.max_chars_per_token
+        words = words.with_flat_values(
+            tf.where(too_long, self.oov_token, words.flat_values)
+        )
+        ids, piece_starts, piece_ends = self._word_piece.tokenize_with_offsets(
+            words
+        )
+        # Piece offsets are relative to their word; a word replaced by
+        # `oov_token` is one piece spanning the whole word.
+        word_index = piece_starts.values.value_rowids()
+        word_start = tf.gather(word_starts.flat_values, word_index)
+        word_size = tf.gather(
+            word_ends.flat_values - word_starts.flat_values, word_index
+        )
+        replaced = tf.gather(too_long, word_index)
+        flat_starts = word_start + tf.where(
+            replaced, tf.zeros_like(word_start), piece_starts.flat_values
+        )
+        flat_ends = word_start + tf.where(
+            replaced, word_size, piece_ends.flat_values
+        )
+        ids = ids.merge_dims(-2, -1)
+        starts = ids.with_flat_values(flat_starts)
+        ends = ids.with_flat_values(flat_ends)
+        starts, ends = to_source_offsets(offsets, starts, ends)
+        return ids, starts, ends
+
     def _tokenize_words(self, inputs):
         """WordPiece ids of any strings, split by `bert_pre_tokenize`."""
         words = bert_pre_tokenize(
@@ -362,6 +430,15 @@ class WordPieceTokenizer(Tokenizer):
         pieces = tf.gather(self._detokenized_pieces, inputs)
         text = tf.strings.reduce_join(pieces, axis=-1)
         return tf.strings.regex_replace(text, "^ ", "")
+
+
+def _last_or_zero(values):
+    """The last entry of each row of a ragged tensor, 0 for empty rows."""
+    last = tf.gather(
+        tf.concat([tf.zeros([1], values.dtype), values.flat_values], axis=0),
+        values.row_splits[1:],
+    )
+    return tf.where(values.row_lengths() > 0, last, tf.zeros_like(last))
 
 
 def _splitting_word_piece(tokens, suffix, max_bytes_per_word, oov_token):

@@ -451,3 +451,64 @@ class WordPieceTokenizerTest(TestCase):
             tokenizer(texts).to_list(),
             [reference_word_piece.tokenize(t, vocabulary) for t in texts],
         )
+
+    def test_tokenize_with_offsets(self):
+        texts = [
+            "The quick  Café jumped.",
+            "unaffable 中文",
+            "",
+            "Jumps!",
+            b"f\xffox",
+            "zero\u200bwidth fox",
+        ]
+        ids, starts, ends = self.tokenizer.tokenize_with_offsets(texts)
+        self.assertEqual(ids.to_list(), self.tokenizer(texts).to_list())
+        self.assertEqual(starts.dtype, tf.int64)
+        # Hand-computed byte offsets: original case and accents, no "##".
+        self.assertEqual(
+            starts.to_list(),
+            [
+                [0, 4, 11, 17, 21, 23],
+                [0, 2, 5, 10, 13],
+                [],
+                [0, 4, 5],
+                [0],
+                [0, 13],  # "zero" + 3 bytes of U+200B + "width" + " ".
+            ],
+        )
+        self.assertEqual(
+            ends.to_list(),
+            [
+                [3, 9, 16, 21, 23, 24],
+                [2, 5, 9, 13, 16],
+                [],
+                [4, 5, 6],
+                [4],  # b"f\xffox": the invalid byte stays inside "fox".
+                [12, 16],
+            ],
+        )
+        pieces = [
+            [
+                (text if isinstance(text, bytes) else text.encode())[s:e]
+                for s, e in zip(row_starts, row_ends)
+            ]
+            for text, row_starts, row_ends in zip(
+                texts, starts.to_list(), ends.to_list()
+            )
+        ]
+        self.assertEqual(pieces[0][2].decode(), "Café")
+        self.assertEqual(pieces[3], [b"Jump", b"s", b"!"])
+        self.assertEqual(pieces[5][0].decode(), "zero\u200bwidth")  # [UNK]
+        # One string: 1-D outputs.
+        ids, starts, ends = self.tokenizer.tokenize_with_offsets("Café the")
+        self.assertAllEqual(ids, [18, 5])
+        self.assertAllEqual(starts, [0, 6])
+        self.assertAllEqual(ends, [5, 9])
+        # Words longer than `max_chars_per_token` are one [UNK] piece.
+        tokenizer = WordPieceTokenizer(TOY_VOCABULARY, max_chars_per_token=4)
+        ids, starts, ends = tokenizer.tokenize_with_offsets(["Quick fox"])
+        self.assertEqual(ids.to_list(), [[1, 8]])
+        self.assertEqual(starts.to_list(), [[0, 6]])
+        self.assertEqual(ends.to_list(), [[5, 9]])
+        with self.assertRaisesRegex(ValueError, r"inputs.shape=\(1, 1\)"):
+            self.tokenizer.tokenize_with_offsets([["fox"]])
