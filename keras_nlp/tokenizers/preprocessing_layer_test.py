@@ -80,6 +80,9 @@ results["eager_types_native"] = all(
 results["packer_native"] = isinstance(packer(ids)["input_word_ids"], native)
 results["single_native"] = isinstance(single, native)
 results["ragged"] = isinstance(ids, tf.RaggedTensor)
+offsets = word_piece.tokenize_with_offsets("The fox")
+results["offsets_native"] = all(isinstance(x, native) for x in offsets)
+results["offsets"] = [keras.ops.convert_to_numpy(x).tolist() for x in offsets]
 results["eager"] = {k: keras.ops.convert_to_numpy(v).tolist()
                     for k, v in eager.items()}
 results["masked_weights"] = keras.ops.convert_to_numpy(
@@ -142,6 +145,8 @@ class PreprocessingLayerTest(TestCase):
         self.assertTrue(results["packer_native"])
         self.assertTrue(results["single_native"])
         self.assertTrue(results["ragged"])
+        self.assertTrue(results["offsets_native"])
+        self.assertEqual(results["offsets"], [[5, 8], [0, 4], [3, 7]])
         self.assertEqual(
             results["detokenized"],
             [

@@ -437,3 +437,53 @@ class SentencePieceTokenizerTest(TestCase):
 
             outputs = tokenize.get_concrete_function().structured_outputs
             self.assertEqual(outputs.shape.as_list(), [2, None])
+
+    def test_tokenize_with_offsets(self):
+        # Hand-computed: "  the \t FOX " is read as "the fox" by ALBERT's
+        # preprocessing; the pieces "▁th", "e", "▁fox" come from bytes
+        # 2-4, 4-5 and 5-11 (the "▁" of "▁fox" from the whitespace run).
+        albert = SentencePieceTokenizer(
+            self.proto, lowercase=True, strip_accents=True
+        )
+        ids, starts, ends = albert.tokenize_with_offsets("  the \t FOX ")
+        self.assertEqual(
+            [self.reference.id_to_piece(int(i)) for i in ids],
+            ["▁th", "e", "▁fox"],
+        )
+        self.assertAllEqual(starts, [2, 4, 5])
+        self.assertAllEqual(ends, [4, 5, 11])
+        for kwargs in ({}, {"lowercase": True, "strip_accents": True}):
+            tokenizer = SentencePieceTokenizer(self.mixed_proto, **kwargs)
+            texts = MIXED_TEXTS + TEXTS
+            ids, starts, ends = tokenizer.tokenize_with_offsets(texts)
+            self.assertEqual(ids.to_list(), tokenizer(texts).to_list())
+            self.assertEqual(starts.dtype, tf.int64)
+            for text, row_ids, row_starts, row_ends in zip(
+                texts, ids.to_list(), starts.to_list(), ends.to_list()
+            ):
+                data = text.encode()
+                self.assertEqual(row_starts, sorted(row_starts))
+                for token_id, start, end in zip(row_ids, row_starts, row_ends):
+                    self.assertTrue(0 <= start <= end <= len(data))
+                    piece = self.mixed_reference.id_to_piece(token_id)
+                    # SentencePiece gives one of the pieces of a character
+                    # its model splits (e.g. "ﬁ" -> "f", "i") the character
+                    # and the other an empty span.
+                    if token_id == tokenizer.unk_token_id or start == end:
+                        continue
+                    # The source text, preprocessed as ALBERT does and
+                    # normalized by the model (NFKC), holds the piece ("▁"
+                    # stands for the whitespace before a word; a character
+                    # that becomes several pieces is the source of each).
+                    source = data[start:end].decode()
+                    if kwargs:
+                        source = reference_albert_preprocess(
+                            source, lowercase=True, strip_accents=True
+                        )
+                    source = unicodedata.normalize("NFKC", source)
+                    # (A lone sigma cannot be lower-cased as final.)
+                    self.assertIn(
+                        piece.replace("▁", " ").strip().replace("ς", "σ"),
+                        " ".join(source.split()).replace("ς", "σ"),
+                        msg=f"{text!r}[{start}:{end}]",
+                    )

@@ -123,7 +123,12 @@ class Tokenizer(PreprocessingLayer):
             byte offsets into the UTF-8 encoding of each input string, so
             that `text[start:end]` (on the bytes) is the original text a
             token came from: with its original case and accents, without
-            the `"##"` of continuation pieces.
+            the `"##"` of continuation pieces. (For SentencePiece, a piece
+            starting with "▁" also spans the whitespace before it, the
+            first "▁" of a string is empty, and of the pieces that the
+            model's own normalization makes of one character, such as "ﬁ",
+            one spans the character and the others are empty, as in
+            tensorflow-text.)
         """
         self._check_vocabulary()
         inputs = _to_string_tensor(inputs, self.__class__.__name__)
@@ -591,6 +596,31 @@ def character_offsets(inputs, normalize_characters):
     }
 
 
+def check_normalized_length(text, offsets):
+    """`text`, after checking it is as long as the character-wise text.
+
+    `text` is the normalization of whole strings, which may differ from the
+    character-wise one of `character_offsets` in context-dependent details
+    (such as lower-casing a final sigma) that keep the byte count; a
+    different count would make the offsets wrong.
+    """
+    ends = offsets["normalized_ends"]
+    last = tf.gather(
+        tf.concat([tf.zeros([1], ends.dtype), ends.flat_values], axis=0),
+        ends.row_splits[1:],
+    )
+    length = tf.where(ends.row_lengths() > 0, last, tf.zeros_like(last))
+    check = tf.debugging.assert_equal(
+        tf.cast(tf.strings.length(text, unit="BYTE"), length.dtype),
+        length,
+        message="The text normalized string by string and character by "
+        "character differ in length, so the offsets of these strings "
+        "cannot be computed.",
+    )
+    with tf.control_dependencies([check]):
+        return tf.identity(text)
+
+
 def to_source_offsets(offsets, starts, ends):
     """Maps byte offsets into normalized text to offsets into the source.
 
@@ -629,6 +659,9 @@ def to_source_offsets(offsets, starts, ends):
     end_index = source_character(ends - 1)
     new_starts = tf.gather(source_starts, start_index, batch_dims=1)
     new_ends = tf.gather(source_ends, end_index, batch_dims=1)
+    # An empty token (SentencePiece's leading "▁") stays empty.
+    is_empty = tf.equal(starts.to_tensor(), ends.to_tensor())
+    new_ends = tf.where(is_empty, new_starts, new_ends)
     lengths = starts.row_lengths()
     return (
         tf.RaggedTensor.from_tensor(new_starts, lengths=lengths),

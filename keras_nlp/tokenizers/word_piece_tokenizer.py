@@ -24,6 +24,7 @@ from keras_nlp.tokenizers.preprocessing_layer import tf_text
 from keras_nlp.tokenizers.tokenizer import Tokenizer
 from keras_nlp.tokenizers.tokenizer import character_offsets
 from keras_nlp.tokenizers.tokenizer import check_case_settings
+from keras_nlp.tokenizers.tokenizer import check_normalized_length
 from keras_nlp.tokenizers.tokenizer import to_source_offsets
 
 # Every regular expression below is RE2 syntax on UTF-8 text.
@@ -144,6 +145,11 @@ class WordPieceTokenizer(Tokenizer):
     tokenizer("The quick brown fox jumped.")  # [5, 6, 7, 8, 9, 10, 11]
     ids = tokenizer(["The fox", "Jumped!"])  # ragged [[5, 8], [9, 10, 1]]
     tokenizer.detokenize(ids)  # ["the fox", "jumped [UNK]"]
+
+    # Where each piece comes from: byte offsets into the original text.
+    ids, starts, ends = tokenizer.tokenize_with_offsets("The fox jumped")
+    # ids [5, 8, 9, 10], starts [0, 4, 8, 12], ends [3, 7, 12, 14]
+    np.testing.assert_array_equal(starts, [0, 4, 8, 12])
 
     # The same tokenizer from a vocabulary file.
     with open("vocab.txt", "w") as vocab_file:
@@ -359,16 +365,11 @@ class WordPieceTokenizer(Tokenizer):
 
         offsets = character_offsets(inputs, normalize_characters)
         # The text of the whole strings, as `tokenize` sees it (lower-casing
-        # depends on context, e.g. a final sigma): the same bytes count.
-        text = bert_normalize(inputs, self.lowercase, self.strip_accents)
-        check = tf.debugging.assert_equal(
-            tf.strings.length(text, unit="BYTE"),
-            tf.cast(_last_or_zero(offsets["normalized_ends"]), "int32"),
-            message="Character-wise and string-wise normalization differ in "
-            "length; offsets cannot be computed for this string.",
+        # depends on context, e.g. a final sigma), with as many bytes.
+        text = check_normalized_length(
+            bert_normalize(inputs, self.lowercase, self.strip_accents),
+            offsets,
         )
-        with tf.control_dependencies([check]):
-            text = tf.identity(text)
         split_characters = _PUNCTUATION + (
             _CJK_IDEOGRAPHS if self.split_on_cjk else ""
         )
@@ -430,15 +431,6 @@ class WordPieceTokenizer(Tokenizer):
         pieces = tf.gather(self._detokenized_pieces, inputs)
         text = tf.strings.reduce_join(pieces, axis=-1)
         return tf.strings.regex_replace(text, "^ ", "")
-
-
-def _last_or_zero(values):
-    """The last entry of each row of a ragged tensor, 0 for empty rows."""
-    last = tf.gather(
-        tf.concat([tf.zeros([1], values.dtype), values.flat_values], axis=0),
-        values.row_splits[1:],
-    )
-    return tf.where(values.row_lengths() > 0, last, tf.zeros_like(last))
 
 
 def _splitting_word_piece(tokens, suffix, max_bytes_per_word, oov_token):
