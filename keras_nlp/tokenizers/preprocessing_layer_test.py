@@ -96,7 +96,59 @@ print("RESULTS " + json.dumps(results))
 """
 
 
+# Runs in a fresh process on JAX in which TensorFlow cannot be imported:
+# the text modules import, and each layer says how to install TensorFlow.
+_NO_TENSORFLOW_SCRIPT = r"""
+import importlib.abc, os, sys, types
+
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name.split(".")[0] in ("tensorflow", "tensorflow_text"):
+            raise ImportError(f"No module named {name!r}")
+
+sys.meta_path.insert(0, Block())
+# Only the tokenizers package (keras_nlp/__init__.py imports more).
+package = types.ModuleType("keras_nlp")
+package.__path__ = [os.path.join(sys.argv[1], "keras_nlp")]
+sys.modules["keras_nlp"] = package
+import keras_nlp.tokenizers as tokenizers
+
+for build in (
+    lambda: tokenizers.WordPieceTokenizer(["[UNK]"]),
+    lambda: tokenizers.SentencePieceTokenizer(b"x"),
+    lambda: tokenizers.BertPacker(8, 1, 2, 0),
+    lambda: tokenizers.MaskedLMMaskGenerator(10, mask_token_id=1),
+    lambda: tokenizers.compute_word_piece_vocabulary(["a"], 10),
+):
+    try:
+        build()
+    except ImportError as error:
+        print("IMPORT_ERROR", error)
+"""
+
+
 class PreprocessingLayerTest(TestCase):
+    @pytest.mark.large
+    def test_without_tensorflow(self):
+        root = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
+        env = dict(os.environ, KERAS_BACKEND="jax")
+        process = subprocess.run(
+            [sys.executable, "-c", _NO_TENSORFLOW_SCRIPT, root],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        self.assertEqual(process.returncode, 0, msg=process.stderr[-3000:])
+        errors = [
+            line
+            for line in process.stdout.splitlines()
+            if line.startswith("IMPORT_ERROR")
+        ]
+        self.assertLen(errors, 5)
+        for line in errors:
+            self.assertIn("pip install tensorflow tensorflow-text", line)
+
     @pytest.mark.large
     @parameterized.named_parameters(("jax", "jax"), ("torch", "torch"))
     def test_text_layers_on_backend(self, backend):
