@@ -298,7 +298,11 @@ class WordPieceTokenizer(Tokenizer):
         return tf.cond(
             tf.reduce_all(is_simple),
             lambda: self._tokenize_simple(inputs),
-            lambda: self._tokenize_mixed(inputs, is_simple),
+            lambda: tf.cond(
+                tf.reduce_any(is_simple),
+                lambda: self._tokenize_mixed(inputs, is_simple),
+                lambda: self._tokenize_normalized(inputs),
+            ),
         )
 
     def _tokenize_simple(self, inputs):
