@@ -292,8 +292,8 @@ class WordPieceTokenizer(Tokenizer):
             return self._tokenize_words(inputs)
         # Strings of printable ASCII need no Unicode normalization: the
         # fast path gives them to tensorflow-text's WordPiece, which does
-        # BERT's whitespace and punctuation split itself. The others go
-        # through BERT's full basic tokenization first.
+        # BERT's whitespace and punctuation split itself. The others are
+        # normalized first (`_tokenize_normalized`).
         is_simple = tf.strings.regex_full_match(inputs, _SIMPLE_TEXT)
         return tf.cond(
             tf.reduce_all(is_simple),
@@ -321,7 +321,7 @@ class WordPieceTokenizer(Tokenizer):
         )
 
     def _tokenize_normalized(self, inputs):
-        """WordPiece ids of any strings, normalized in one pass each.
+        """WordPiece ids of any strings, normalized first.
 
         After BERT's normalization, tensorflow-text's WordPiece splits the
         words itself (its whitespace, punctuation and CJK classes are
