@@ -12,24 +12,33 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Throughput of WordPiece tokenization + BERT packing, against HF tokenizers.
+"""Throughput of BERT tokenization + packing: keras_nlp against its peers.
 
 The corpus is real English text available offline: the docstrings of the
-Python standard library, split into paragraphs. A WordPiece vocabulary is
-learned from it with `keras_nlp.tokenizers.compute_word_piece_vocabulary`,
-and every pipeline below uses that same vocabulary to tokenize the corpus
-and pack it to `sequence_length` ids (`[CLS] ... [SEP]`, padded):
+Python standard library, split into paragraphs (almost all ASCII). A second
+corpus is the same text with accented vowels (a -> à, e -> é, o -> ö), so
+that every string needs Unicode normalization. A WordPiece vocabulary is
+learned from the first with
+`keras_nlp.tokenizers.compute_word_piece_vocabulary`, and every pipeline
+below uses it to tokenize each corpus batch by batch and pack it to
+`sequence_length` ids (`[CLS] ... [SEP]`, padded), in one run, interleaved
+(each timed pass runs every pipeline once, so that the load of a shared
+machine hits all of them alike):
 
-- keras_nlp in eager mode, batch by batch;
-- keras_nlp in a `tf.data` pipeline (`map` with `AUTOTUNE`, `prefetch`);
+- keras_nlp `WordPieceTokenizer` + `BertPacker`, eager calls;
+- tensorflow-text's `FastBertTokenizer` (in a `tf.function`) + `BertPacker`
+  (its ids differ from BERT's on some non-ASCII text);
 - Hugging Face `tokenizers`' `BertWordPieceTokenizer` (if installed), with
   its own truncation and padding;
-- for reference, tensorflow-text's `FastBertTokenizer` and `BertTokenizer`
-  used directly (they are not id-for-id equal to BERT's tokenizer).
+- each tokenizer alone, without packing;
+- keras_nlp in a `tf.data` pipeline (batch, then `map` with `AUTOTUNE`,
+  `prefetch`) over the English corpus five times, in batches/s.
 
-It prints strings/s and tokens/s (WordPiece tokens before truncation) of
-each, the median of several timed passes over the corpus after a warm-up
-pass, and how often each pipeline's ids equal keras_nlp's.
+It prints strings/s, tokens/s and the fraction of strings whose ids equal
+those of the reference BERT tokenizer (`FullTokenizer` of
+google-research/bert, re-implemented in `keras_nlp.testing`), then the
+ratios of keras_nlp to each peer (the median of `--repeats` passes after a
+warm-up pass).
 
 Usage:
 
@@ -56,14 +65,9 @@ from absl import flags  # noqa: E402
 FLAGS = flags.FLAGS
 flags.DEFINE_integer("max_strings", 5000, "Corpus size (paragraphs).")
 flags.DEFINE_integer("vocab_size", 8000, "Target size of the vocabulary.")
-flags.DEFINE_integer("batch_size", 256, "Strings per batch.")
+flags.DEFINE_integer("batch_size", 1024, "Strings per batch.")
 flags.DEFINE_integer("sequence_length", 128, "Length of the packed ids.")
-flags.DEFINE_integer("repeats", 3, "Timed passes; the median counts.")
-flags.DEFINE_bool(
-    "tf_text_baselines",
-    True,
-    "Also time tensorflow-text's FastBertTokenizer and BertTokenizer.",
-)
+flags.DEFINE_integer("repeats", 5, "Timed passes; the median counts.")
 
 # Standard library modules whose docstrings make the corpus.
 CORPUS_MODULES = (
@@ -81,6 +85,7 @@ CORPUS_MODULES = (
     "types typing unittest urllib.parse urllib.request uuid warnings wave "
     "weakref xml.dom.minidom xml.etree.ElementTree zipfile zoneinfo"
 ).split()
+ACCENTS = str.maketrans({"a": "à", "e": "é", "o": "ö"})
 
 
 def load_corpus(max_strings):
@@ -114,23 +119,17 @@ def batches(corpus, batch_size):
     ]
 
 
-def median_seconds(run, repeats):
-    run()  # Warm-up: tracing, caches.
-    times = []
+def interleaved_medians(runs, repeats):
+    """Median seconds of each `runs[name]()`, timed in turns."""
+    for run in runs.values():
+        run()  # Warm-up: tracing, caches.
+    times = {name: [] for name in runs}
     for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def packed_rows(outputs):
-    """Rows of (word ids, mask, type ids) tuples of a packed batch."""
-    columns = [
-        np.asarray(outputs[key]).tolist()
-        for key in ("input_word_ids", "input_mask", "input_type_ids")
-    ]
-    return list(zip(*columns))
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(x) for name, x in times.items()}
 
 
 def main(_):
@@ -139,19 +138,19 @@ def main(_):
     import tensorflow_text as tf_text
 
     import keras_nlp
+    from keras_nlp.testing import reference_word_piece
 
-    corpus = load_corpus(FLAGS.max_strings)
-    string_batches = batches(corpus, FLAGS.batch_size)
+    corpora = {"English": load_corpus(FLAGS.max_strings)}
+    corpora["accented"] = [
+        text.translate(ACCENTS) for text in corpora["English"]
+    ]
     temp_dir = tempfile.mkdtemp()
     vocab_path = os.path.join(temp_dir, "vocab.txt")
-    start = time.perf_counter()
     vocabulary = keras_nlp.tokenizers.compute_word_piece_vocabulary(
-        corpus,
+        corpora["English"],
         vocab_size=FLAGS.vocab_size,
         vocabulary_output_file=vocab_path,
     )
-    learn_seconds = time.perf_counter() - start
-
     tokenizer = keras_nlp.tokenizers.WordPieceTokenizer(vocab_path)
     packer = keras_nlp.tokenizers.BertPacker(
         sequence_length=FLAGS.sequence_length,
@@ -159,58 +158,83 @@ def main(_):
         end_token_id=tokenizer.sep_token_id,
         pad_token_id=tokenizer.pad_token_id,
     )
-    reference_ids = tokenizer(corpus).to_list()
-    num_tokens = sum(len(ids) for ids in reference_ids)
-    reference_packed = []
-    for batch in string_batches:
-        reference_packed += packed_rows(packer(tokenizer(batch)))
+    fast_bert = tf_text.FastBertTokenizer(
+        vocab=vocabulary,
+        token_out_type=tf.int32,
+        lower_case_nfd_strip_accents=True,
+    )
+    fast_bert_tokenize = tf.function(fast_bert.tokenize)
+    # Each tokenizer's own output (ragged tensors, lists of encodings).
+    tokenizers = {
+        "keras_nlp": tokenizer,
+        "tf-text FastBertTokenizer": lambda batch: fast_bert_tokenize(
+            tf.constant(batch)
+        ),
+    }
+    packers = {
+        "keras_nlp": lambda batch: packer(tokenizer(batch)),
+        "tf-text FastBertTokenizer": lambda batch: packer(
+            fast_bert_tokenize(tf.constant(batch))
+        ),
+    }
+    try:
+        from tokenizers import BertWordPieceTokenizer
+    except ImportError:
+        BertWordPieceTokenizer = None
+        print("Hugging Face `tokenizers` is not installed: rows skipped.")
+    if BertWordPieceTokenizer is not None:
+        hf_tokenizer = BertWordPieceTokenizer(vocab_path, lowercase=True)
+        hf_packer = BertWordPieceTokenizer(vocab_path, lowercase=True)
+        hf_packer.enable_truncation(max_length=FLAGS.sequence_length)
+        hf_packer.enable_padding(
+            length=FLAGS.sequence_length,
+            pad_id=tokenizer.pad_token_id,
+            pad_token="[PAD]",
+        )
+        tokenizers["HF tokenizers"] = lambda batch: hf_tokenizer.encode_batch(
+            batch, add_special_tokens=False
+        )
+
+        def hf_pack(batch):
+            encodings = hf_packer.encode_batch(batch)
+            return {
+                "input_word_ids": np.array([e.ids for e in encodings]),
+                "input_mask": np.array([e.attention_mask for e in encodings]),
+                "input_type_ids": np.array([e.type_ids for e in encodings]),
+            }
+
+        packers["HF tokenizers"] = hf_pack
 
     print(
-        f"Corpus: {len(corpus)} docstring paragraphs of the Python "
-        f"{sys.version.split()[0]} standard library "
-        f"({sum(len(text) for text in corpus):,} characters, "
-        f"{num_tokens:,} WordPiece tokens)."
-    )
-    print(
-        f"Vocabulary: {len(vocabulary)} tokens, learned in "
-        f"{learn_seconds:.1f} s by compute_word_piece_vocabulary("
-        f"vocab_size={FLAGS.vocab_size}). Batch size {FLAGS.batch_size}, "
+        f"Corpus: {len(corpora['English'])} docstring paragraphs of the "
+        f"Python {sys.version.split()[0]} standard library "
+        f"({sum(map(len, corpora['English'])):,} characters); vocabulary of "
+        f"{len(vocabulary)} tokens. Batch size {FLAGS.batch_size}, "
         f"sequence_length {FLAGS.sequence_length}, median of "
-        f"{FLAGS.repeats} passes."
+        f"{FLAGS.repeats} interleaved passes."
     )
-    rows = []  # (name, seconds, identical ids, identical packed inputs)
-    tokenize_only_rows = []
-
-    # keras_nlp, eager.
-    def keras_nlp_eager():
-        for batch in string_batches:
-            packer(tokenizer(batch))
-
-    rows.append(
-        (
-            "keras_nlp WordPieceTokenizer + BertPacker, eager",
-            median_seconds(keras_nlp_eager, FLAGS.repeats),
-            1.0,
-            1.0,
-        )
-    )
-
-    def keras_nlp_tokenize_only():
-        for batch in string_batches:
-            tokenizer(batch)
-
-    tokenize_only_rows.append(
-        (
-            "keras_nlp WordPieceTokenizer alone (no packing), eager",
-            median_seconds(keras_nlp_tokenize_only, FLAGS.repeats),
-            1.0,
-            None,
-        )
-    )
-
-    # keras_nlp, tf.data.
+    runs = {}
+    for corpus_name, corpus in corpora.items():
+        string_batches = batches(corpus, FLAGS.batch_size)
+        for name, pack in packers.items():
+            runs[(corpus_name, name, "tokenize + pack")] = (
+                lambda pack=pack, string_batches=string_batches: [
+                    pack(batch) for batch in string_batches
+                ]
+            )
+        for name, tokenize in tokenizers.items():
+            runs[(corpus_name, name, "tokenize")] = (
+                lambda tokenize=tokenize, string_batches=string_batches: [
+                    tokenize(batch) for batch in string_batches
+                ]
+            )
+    # The corpus several times over in one iterator: an iterator's start-up
+    # (building the ops' kernels) is paid once per training run, not per
+    # pass over a few batches.
+    tf_data_repeats = 5
     dataset = (
-        tf.data.Dataset.from_tensor_slices(corpus)
+        tf.data.Dataset.from_tensor_slices(corpora["English"])
+        .repeat(tf_data_repeats)
         .batch(FLAGS.batch_size)
         .map(
             lambda text: packer(tokenizer(text)),
@@ -218,141 +242,53 @@ def main(_):
         )
         .prefetch(tf.data.AUTOTUNE)
     )
+    tf_data_key = ("English", "keras_nlp", "tokenize + pack in tf.data")
+    runs[tf_data_key] = lambda: [batch for batch in dataset]
+    seconds = interleaved_medians(runs, FLAGS.repeats)
 
-    def keras_nlp_dataset():
-        for _ in dataset:
-            pass
-
-    seconds = median_seconds(keras_nlp_dataset, FLAGS.repeats)
-    dataset_packed = [
-        row for outputs in dataset for row in packed_rows(outputs)
-    ]
-    rows.append(
-        (
-            "keras_nlp WordPieceTokenizer + BertPacker, tf.data",
-            seconds,
-            1.0,
-            _agreement(dataset_packed, reference_packed),
-        )
-    )
-
-    # Hugging Face tokenizers.
-    try:
-        from tokenizers import BertWordPieceTokenizer
-    except ImportError:
-        BertWordPieceTokenizer = None
-        print("Hugging Face `tokenizers` is not installed: row skipped.")
-    if BertWordPieceTokenizer is not None:
-        hf_tokenizer = BertWordPieceTokenizer(vocab_path, lowercase=True)
-
-        def hf_tokenize(batch):
-            encodings = hf_tokenizer.encode_batch(
-                batch, add_special_tokens=False
-            )
-            return [encoding.ids for encoding in encodings]
-
-        def hugging_face_tokenize_only():
-            for batch in string_batches:
-                hf_tokenize(batch)
-
-        seconds = median_seconds(hugging_face_tokenize_only, FLAGS.repeats)
-        hf_ids = hf_tokenize(corpus)
-        tokenize_only_rows.append(
-            (
-                "HF BertWordPieceTokenizer alone (no packing)",
-                seconds,
-                _agreement(hf_ids, reference_ids),
-                None,
-            )
-        )
-        hf_tokenizer.enable_truncation(max_length=FLAGS.sequence_length)
-        hf_tokenizer.enable_padding(
-            length=FLAGS.sequence_length,
-            pad_id=tokenizer.pad_token_id,
-            pad_token="[PAD]",
-        )
-
-        def hf_pack(batch):
-            encodings = hf_tokenizer.encode_batch(batch)
-            return {
-                "input_word_ids": np.array([e.ids for e in encodings]),
-                "input_mask": np.array([e.attention_mask for e in encodings]),
-                "input_type_ids": np.array([e.type_ids for e in encodings]),
-            }
-
-        def hugging_face():
-            for batch in string_batches:
-                hf_pack(batch)
-
-        seconds = median_seconds(hugging_face, FLAGS.repeats)
-        hf_packed = []
-        for batch in string_batches:
-            hf_packed += packed_rows(hf_pack(batch))
-        rows.append(
-            (
-                "HF BertWordPieceTokenizer + its truncation/padding",
-                seconds,
-                _agreement(hf_ids, reference_ids),
-                _agreement(hf_packed, reference_packed),
-            )
-        )
-
-    # tensorflow-text's BERT tokenizers used directly, for reference.
-    if FLAGS.tf_text_baselines:
-        fast_bert = tf_text.FastBertTokenizer(
-            vocab=vocabulary,
-            token_out_type=tf.int32,
-            lower_case_nfd_strip_accents=True,
-        )
-        table = tf.lookup.StaticHashTable(
-            tf.lookup.KeyValueTensorInitializer(
-                vocabulary, tf.range(len(vocabulary), dtype=tf.int64)
-            ),
-            default_value=-1,
-        )
-        bert = tf_text.BertTokenizer(table, lower_case=True)
-        baselines = (
-            (
-                "tf_text.FastBertTokenizer (raw) + BertPacker",
-                fast_bert.tokenize,
-            ),
-            (
-                "tf_text.BertTokenizer (raw) + BertPacker",
-                lambda text: bert.tokenize(text).merge_dims(-2, -1),
-            ),
-        )
-        for name, tokenize in baselines:
-            tokenize = tf.function(tokenize)
-
-            def run_baseline():
-                for batch in string_batches:
-                    packer(tf.cast(tokenize(tf.constant(batch)), "int32"))
-
-            seconds = median_seconds(run_baseline, FLAGS.repeats)
-            ids = tokenize(tf.constant(corpus)).to_list()
-            rows.append((name, seconds, _agreement(ids, reference_ids), None))
+    # Agreement with BERT's FullTokenizer, string by string.
+    agreement = {}
+    for corpus_name, corpus in corpora.items():
+        expected = [
+            reference_word_piece.tokenize(text, vocabulary) for text in corpus
+        ]
+        num_tokens = sum(len(ids) for ids in expected)
+        for name, tokenize in tokenizers.items():
+            outputs = tokenize(corpus)
+            if isinstance(outputs, list):
+                ids = [encoding.ids for encoding in outputs]
+            else:
+                ids = outputs.to_list()
+            same = sum(a == b for a, b in zip(ids, expected))
+            agreement[(corpus_name, name)] = (same / len(corpus), num_tokens)
 
     print()
-    print(
-        "| Pipeline | strings/s | tokens/s | "
-        "same ids as keras_nlp | same packed inputs |"
-    )
-    print("|---|---:|---:|---:|---:|")
-    for name, seconds, same_ids, same_packed in rows + tokenize_only_rows:
-        packed = "n/a" if same_packed is None else f"{same_packed:.2%}"
+    print("| Corpus | Pipeline | Step | strings/s | tokens/s | ids = BERT's |")
+    print("|---|---|---|---:|---:|---:|")
+    for (corpus_name, name, step), value in seconds.items():
+        same, num_tokens = agreement[(corpus_name, name)]
+        size = len(corpora[corpus_name])
+        if step.endswith("tf.data"):
+            size *= tf_data_repeats
+            num_tokens *= tf_data_repeats
         print(
-            f"| {name} | {len(corpus) / seconds:,.0f} | "
-            f"{num_tokens / seconds:,.0f} | {same_ids:.2%} | {packed} |"
+            f"| {corpus_name} | {name} | {step} | {size / value:,.0f} | "
+            f"{num_tokens / value:,.0f} | {same:.2%} |"
         )
-
-
-def _agreement(rows, reference_rows):
-    """The fraction of rows equal to the reference rows."""
-    same = sum(
-        list(row) == list(reference)
-        for row, reference in zip(rows, reference_rows)
+    num_batches = len(
+        batches(corpora["English"] * tf_data_repeats, FLAGS.batch_size)
     )
-    return same / len(reference_rows)
+    print(
+        f"\ntf.data pipeline (tokenize + pack): "
+        f"{num_batches / seconds[tf_data_key]:,.1f} batches/s of "
+        f"{FLAGS.batch_size}."
+    )
+    print("\nkeras_nlp speed / peer speed (same run):")
+    for (corpus_name, name, step), value in seconds.items():
+        if name == "keras_nlp" or step.endswith("tf.data"):
+            continue
+        ours = seconds[(corpus_name, "keras_nlp", step)]
+        print(f"- {corpus_name}, {step}, vs {name}: {value / ours:.2f}x")
 
 
 if __name__ == "__main__":

@@ -14,8 +14,6 @@
 
 """The base class of keras_nlp's task models."""
 
-import os
-
 import keras
 
 from keras_nlp.encoders import preset

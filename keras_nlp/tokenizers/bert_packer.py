@@ -15,16 +15,19 @@
 """Packs token id segments into fixed-length BERT encoder inputs."""
 
 import keras
-import tensorflow as tf
-import tensorflow_text as tf_text
 
+from keras_nlp.tokenizers.preprocessing_layer import PreprocessingLayer
+from keras_nlp.tokenizers.preprocessing_layer import check_id_range
+from keras_nlp.tokenizers.preprocessing_layer import tf
+from keras_nlp.tokenizers.preprocessing_layer import tf_text
+from keras_nlp.tokenizers.preprocessing_layer import to_dense_or_ragged
 from keras_nlp.tokenizers.tokenizer import run_cached_function
 
 TRUNCATION_MODES = ("round_robin", "waterfall")
 
 
 @keras.saving.register_keras_serializable(package="keras_nlp")
-class BertPacker(keras.layers.Layer):
+class BertPacker(PreprocessingLayer):
     """Packs one or more segments of token ids into BERT encoder inputs.
 
     The segments are joined as `[CLS] a [SEP]` (one segment) or
@@ -44,8 +47,10 @@ class BertPacker(keras.layers.Layer):
     second, and so on. Both use the trimmers of tensorflow-text.
 
     The layer runs on TensorFlow and tensorflow-text: use it in a
-    `tf.data.Dataset.map` (the host-side input pipeline of TPU training) or
-    inside a Keras model on the TensorFlow backend. Input is either a batch,
+    `tf.data.Dataset.map` (the host-side input pipeline of TPU training)
+    under any Keras backend, or inside a Keras model on the TensorFlow
+    backend. Called eagerly on JAX or PyTorch, it returns that backend's
+    arrays. Input is either a batch,
     a `tf.RaggedTensor` (or a dense tensor whose every entry is a token) of
     shape `(batch_size, None)`, or a single example of shape `(None,)`. A
     tuple or list always means several segments, never nested example lists.
@@ -277,7 +282,11 @@ class BertPacker(keras.layers.Layer):
                 "tuple of them."
             )
         segments = [
-            x if isinstance(x, tf.RaggedTensor) else tf.convert_to_tensor(x)
+            to_dense_or_ragged(
+                x,
+                tf.int32,
+                "Each segment of BertPacker must hold integer " "token ids.",
+            )
             for x in segments
         ]
         ranks = [x.shape.rank for x in segments]
@@ -297,6 +306,15 @@ class BertPacker(keras.layers.Layer):
                 segment = tf.expand_dims(segment, 0)
             if not isinstance(segment, tf.RaggedTensor):
                 segment = tf.RaggedTensor.from_tensor(segment)
+            # Checked before the int32 cast, which would wrap 2**40 to 0.
+            segment = check_id_range(
+                segment,
+                2**31,
+                "Token ids packed by BertPacker must be in [0, 2**31) (they "
+                "are packed as int32). Pass the ids of a tokenizer; an id "
+                "outside the vocabulary, such as a negative padding value, "
+                "would read a wrong embedding row.",
+            )
             standardized.append(tf.cast(segment, "int32"))
         segments = standardized
         batch_sizes = [x.shape[0] for x in segments]

@@ -360,3 +360,69 @@ class BertPackerTest(TestCase):
         graph = graph_call(first, second)
         for key in eager:
             self.assertAllEqual(eager[key], graph[key])
+
+    def test_out_of_range_ids_raise(self):
+        # 2**40 would wrap to 0 in the int32 cast; -1 is no vocabulary id.
+        for ids in (np.array([5, 2**40], "int64"), np.array([5, -1], "int32")):
+            with self.assertRaisesRegex(
+                ValueError, r"must be in \[0, 2\*\*31\).*out-of-range ids"
+            ):
+                _packer()(ids)
+        with self.assertRaisesRegex(ValueError, r"ids \[-3\]"):
+            _packer()(
+                (tf.ragged.constant([[5, 6]]), tf.ragged.constant([[-3]]))
+            )
+        # In tf.data the step fails with the same message.
+        dataset = tf.data.Dataset.from_tensor_slices(
+            np.array([[5, 2**40]], "int64")
+        ).map(_packer())
+        with self.assertRaisesRegex(
+            tf.errors.InvalidArgumentError, r"must be in \[0, 2\*\*31\)"
+        ):
+            list(dataset)
+        # The largest int32 id still packs.
+        outputs = _packer()(np.array([2**31 - 1], "int64"))
+        self.assertEqual(outputs["input_word_ids"].numpy()[1], 2**31 - 1)
+
+    def test_python_lists_and_empty_inputs(self):
+        # Ragged Python lists: two batched segments of different lengths.
+        outputs = _packer()(([[5, 6], [7]], [[8], [9, 10]]))
+        self.assertAllEqual(
+            outputs["input_word_ids"],
+            [[1, 5, 6, 2, 8, 2, 0, 0], [1, 7, 2, 9, 10, 2, 0, 0]],
+        )
+        # Empty Python lists are empty int segments, not float32.
+        outputs = _packer()(([], []))
+        self.assertAllEqual(outputs["input_word_ids"], [1, 2, 2, 0, 0, 0, 0, 0])
+        # An empty batch packs to zero rows.
+        outputs = _packer()(tf.ragged.constant([], tf.int32, ragged_rank=1))
+        self.assertEqual(tuple(outputs["input_word_ids"].shape), (0, 8))
+        with self.assertRaisesRegex(TypeError, "must hold integer token ids"):
+            _packer()([["a", 1]])
+
+    def test_over_length_input_in_dynamic_tf_function(self):
+        packer = _packer()
+
+        @tf.function(
+            input_signature=[tf.RaggedTensorSpec([None, None], "int32")]
+        )
+        def pack_ragged(ids):
+            return packer(ids)
+
+        @tf.function(input_signature=[tf.TensorSpec([None, None], "int32")])
+        def pack_dense(ids):
+            return packer(ids)
+
+        long_rows = [list(range(4, 24)), [4, 5]]
+        outputs = pack_ragged(tf.ragged.constant(long_rows))
+        expected = _reference_pack_batch([long_rows], 8, "round_robin")
+        self.assertAllEqual(
+            outputs["input_word_ids"], expected["input_word_ids"]
+        )
+        self.assertAllEqual(outputs["input_mask"], expected["input_mask"])
+        dense = np.arange(4, 4 + 2 * 30, dtype="int32").reshape(2, 30)
+        outputs = pack_dense(dense)
+        self.assertEqual(outputs["input_word_ids"].shape.as_list(), [2, 8])
+        self.assertAllEqual(outputs["input_word_ids"][:, 1:7], dense[:, :6])
+        spec = pack_dense.get_concrete_function().structured_outputs
+        self.assertEqual(spec["input_word_ids"].shape.as_list(), [None, 8])

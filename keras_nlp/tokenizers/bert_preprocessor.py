@@ -18,10 +18,11 @@ import os
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 from keras_nlp.tokenizers.bert_packer import TRUNCATION_MODES
 from keras_nlp.tokenizers.bert_packer import BertPacker
+from keras_nlp.tokenizers.preprocessing_layer import PreprocessingLayer
+from keras_nlp.tokenizers.preprocessing_layer import tf
 from keras_nlp.tokenizers.sentence_piece_tokenizer import SentencePieceTokenizer
 from keras_nlp.tokenizers.tokenizer import build_tokenizer
 from keras_nlp.tokenizers.tokenizer import read_preset_vocabulary
@@ -33,7 +34,7 @@ _SPECIAL_TOKEN_ATTRIBUTES = ("cls_token_id", "sep_token_id", "pad_token_id")
 
 
 @keras.saving.register_keras_serializable(package="keras_nlp")
-class BertPreprocessor(keras.layers.Layer):
+class BertPreprocessor(PreprocessingLayer):
     """Turns raw strings into the inputs of a BERT encoder.
 
     One layer for the whole text pipeline: it tokenizes each segment with
@@ -44,12 +45,13 @@ class BertPreprocessor(keras.layers.Layer):
     and `keras_nlp.encoders.AlbertEncoder` take. The `[CLS]`, `[SEP]` and
     padding ids are those of the tokenizer's vocabulary.
 
-    Use it in a `tf.data.Dataset.map` (the fast path for training), or as
-    the first layer of a Keras model on the TensorFlow backend, so that an
-    exported model takes raw strings. Input is a batch of strings, a single
-    string, or a tuple of such inputs (one per segment, e.g. sentence
-    pairs). A list of Python strings is one batch; a list of tensors is a
-    list of segments. In `tf.data`, map pairs with
+    Use it in a `tf.data.Dataset.map` (the fast path for training, under any
+    Keras backend), or as the first layer of a Keras model on the TensorFlow
+    backend, so that an exported model takes raw strings. Called eagerly on
+    JAX or PyTorch, it returns that backend's arrays. Input is a batch of
+    strings, a single string, or a tuple of such inputs (one per segment,
+    e.g. sentence pairs). A list of Python strings is one batch; a list of
+    tensors is a list of segments. In `tf.data`, map pairs with
     `lambda first, second: preprocessor((first, second))`.
 
     Saved in a `.keras` file, the tokenizer (and its vocabulary, as an asset)
@@ -115,9 +117,6 @@ class BertPreprocessor(keras.layers.Layer):
         self, tokenizer, sequence_length=128, truncate="round_robin", **kwargs
     ):
         super().__init__(**kwargs)
-        # Strings are not numeric arrays: Keras must not convert them.
-        self._convert_input_args = False
-        self._allow_non_tensor_positional_args = True
         if not isinstance(tokenizer, keras.layers.Layer) or not all(
             hasattr(type(tokenizer), name)
             for name in ("tokenize", "vocab_size") + _SPECIAL_TOKEN_ATTRIBUTES

@@ -16,18 +16,16 @@
 
 import json
 import os
-from unittest import mock
 
 import keras
 import numpy as np
 import sentencepiece
 import tensorflow as tf
 
+from keras_nlp.testing import vocabularies
 from keras_nlp.testing.test_case import TestCase
-from keras_nlp.tokenizers import tokenizer as tokenizer_module
 from keras_nlp.tokenizers.bert_preprocessor import BertPreprocessor
 from keras_nlp.tokenizers.sentence_piece_tokenizer import SentencePieceTokenizer
-from keras_nlp.tokenizers.tokenizer import register_vocabulary_source
 from keras_nlp.tokenizers.word_piece_tokenizer import WordPieceTokenizer
 
 VOCABULARY = [
@@ -239,19 +237,11 @@ class BertPreprocessorTest(TestCase):
     def test_from_preset_sentence_piece(self):
         preset = self.get_temp_dir()
         model_path = os.path.join(preset, "spm.model")
+        proto = vocabularies.train_sentence_piece(
+            ["the quick brown fox", "the lazy dog"], vocab_size=30
+        )
         with open(model_path, "wb") as model_file:
-            sentencepiece.SentencePieceTrainer.train(
-                sentence_iterator=iter(["the quick brown fox", "the lazy dog"]),
-                model_writer=model_file,
-                vocab_size=30,
-                hard_vocab_limit=False,
-                pad_id=0,
-                unk_id=1,
-                bos_id=-1,
-                eos_id=-1,
-                user_defined_symbols=["[CLS]", "[SEP]", "[MASK]"],
-                minloglevel=2,
-            )
+            model_file.write(proto)
         with open(os.path.join(preset, "config.json"), "w") as config_file:
             json.dump({"preprocessor": {"sequence_length": 24}}, config_file)
         preprocessor = BertPreprocessor.from_preset(preset)
@@ -278,33 +268,6 @@ class BertPreprocessorTest(TestCase):
         self.assertEqual(preprocessor.sequence_length, 128)
         outputs = _numpy(preprocessor(("The  LAZY föx", "Dog")))
         self.assertAllEqual(outputs["input_word_ids"][:24], expected)
-
-    def test_from_preset_vocabulary_source(self):
-        source_dir = self.get_temp_dir()
-        vocabulary_file = os.path.join(source_dir, "bert_vocab.txt")
-        with open(vocabulary_file, "w") as vocab_file:
-            vocab_file.write("\n".join(VOCABULARY) + "\n")
-        kinds = ["vocab.txt"]
-        with mock.patch.object(tokenizer_module, "_VOCABULARY_SOURCES", []):
-            register_vocabulary_source(
-                "toy",
-                lambda path: path == source_dir,
-                lambda path: (kinds[0], vocabulary_file, {"lowercase": False}),
-            )
-            preprocessor = BertPreprocessor.from_preset(
-                source_dir, sequence_length=6
-            )
-            self.assertIsInstance(preprocessor.tokenizer, WordPieceTokenizer)
-            self.assertFalse(preprocessor.tokenizer.lowercase)
-            outputs = _numpy(preprocessor(["The fox"]))
-            self.assertAllEqual(
-                outputs["input_word_ids"], [[2, 13, 8, 3, 0, 0]]
-            )
-            kinds[0] = "merges.txt"
-            with self.assertRaisesRegex(
-                ValueError, "is a `merges.txt` file, but BertPreprocessor"
-            ):
-                BertPreprocessor.from_preset(source_dir)
 
     def test_static_batch_size_in_dataset(self):
         preprocessor = _preprocessor()

@@ -16,8 +16,8 @@
 
 import os
 
-import tensorflow as tf
-
+from keras_nlp.tokenizers.preprocessing_layer import require_tf_text
+from keras_nlp.tokenizers.preprocessing_layer import tf
 from keras_nlp.tokenizers.tokenizer import short_repr
 from keras_nlp.tokenizers.word_piece_tokenizer import bert_pre_tokenize
 from keras_nlp.tokenizers.word_piece_tokenizer import check_bert_settings
@@ -94,11 +94,7 @@ def compute_word_piece_vocabulary(
     tokenizer("The quick dog.")
     ```
     """
-    if bert_vocab_from_dataset is None:
-        raise ImportError(
-            "compute_word_piece_vocabulary requires tensorflow-text. "
-            "Install it with: pip install tensorflow-text"
-        )
+    require_tf_text("compute_word_piece_vocabulary")
     check_bert_settings(lowercase, strip_accents, split_on_cjk)
     if not isinstance(suffix_indicator, str) or not suffix_indicator:
         raise ValueError(

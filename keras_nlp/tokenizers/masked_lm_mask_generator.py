@@ -16,8 +16,12 @@
 
 import keras
 import numpy as np
-import tensorflow as tf
-import tensorflow_text as tf_text
+
+from keras_nlp.tokenizers.preprocessing_layer import PreprocessingLayer
+from keras_nlp.tokenizers.preprocessing_layer import check_id_range
+from keras_nlp.tokenizers.preprocessing_layer import tf
+from keras_nlp.tokenizers.preprocessing_layer import tf_text
+from keras_nlp.tokenizers.preprocessing_layer import to_dense_or_ragged
 
 OUTPUT_KEYS = (
     "input_word_ids",
@@ -28,7 +32,7 @@ OUTPUT_KEYS = (
 
 
 @keras.saving.register_keras_serializable(package="keras_nlp")
-class MaskedLMMaskGenerator(keras.layers.Layer):
+class MaskedLMMaskGenerator(PreprocessingLayer):
     """Randomly masks token ids for masked language model pretraining.
 
     This is BERT's dynamic masking: on every call, a fresh random subset of
@@ -55,9 +59,11 @@ class MaskedLMMaskGenerator(keras.layers.Layer):
 
     The layer runs on TensorFlow and tensorflow-text (the item selector and
     `mask_language_model` of tensorflow-text): use it in a
-    `tf.data.Dataset.map` after packing, or inside a Keras model on the
-    TensorFlow backend. Its random state advances on every call, so the
-    masks differ from batch to batch and from epoch to epoch; with a `seed`,
+    `tf.data.Dataset.map` after packing, under any Keras backend, or inside
+    a Keras model on the TensorFlow backend; called eagerly on JAX or
+    PyTorch, it returns that backend's arrays. Its random state advances on
+    every call, so the masks differ from batch to batch and from epoch to
+    epoch; with a `seed`,
     a new layer replays the same sequence of masks when called in the same
     order (a parallel `tf.data` map may reorder the calls). The layer
     belongs to the input pipeline: create it outside a `tf.distribute`
@@ -261,15 +267,34 @@ class MaskedLMMaskGenerator(keras.layers.Layer):
             self._is_suffix = is_suffix
 
     def call(self, inputs):
-        if not isinstance(inputs, tf.RaggedTensor):
-            inputs = tf.convert_to_tensor(inputs)
+        inputs = to_dense_or_ragged(
+            inputs,
+            tf.int32,
+            "MaskedLMMaskGenerator takes integer token ids.",
+        )
         _check_inputs(inputs)
+        # An id outside the vocabulary would become a label no output
+        # logit stands for.
+        inputs = check_id_range(
+            inputs,
+            self.vocab_size,
+            "Token ids passed to MaskedLMMaskGenerator must be in "
+            f"[0, vocab_size) = [0, {self.vocab_size}). Pass the ids of the "
+            "tokenizer whose vocabulary size is `vocab_size`, or fix "
+            "`vocab_size`.",
+        )
         unbatched = inputs.shape.rank == 1
         token_ids = tf.expand_dims(inputs, 0) if unbatched else inputs
         dense_shape = None
         if not isinstance(token_ids, tf.RaggedTensor):
-            dense_shape = token_ids.shape
+            dense_shape = tf.shape(token_ids)
+            static_shape = token_ids.shape
+            # Rows of unknown length: a static length conflicts with the
+            # shapes of the item selector's outputs on empty batches.
             token_ids = tf.RaggedTensor.from_tensor(token_ids)
+            token_ids = tf.RaggedTensor.from_row_splits(
+                token_ids.flat_values, token_ids.row_splits, validate=False
+            )
         if self.whole_word_mask:
             items = self._group_words(token_ids)
         else:
@@ -300,7 +325,9 @@ class MaskedLMMaskGenerator(keras.layers.Layer):
         labels = labels.to_tensor(shape=pad_shape)
         weights = weights.to_tensor(shape=pad_shape)
         if dense_shape is not None:
-            masked_ids = tf.ensure_shape(masked_ids.to_tensor(), dense_shape)
+            masked_ids = tf.ensure_shape(
+                masked_ids.to_tensor(shape=dense_shape), static_shape
+            )
         outputs = {
             "input_word_ids": masked_ids,
             "masked_lm_positions": positions,
@@ -396,7 +423,9 @@ class MaskedLMMaskGenerator(keras.layers.Layer):
         )
 
 
-class _RandomSubsetSelector(tf_text.RandomItemSelector):
+# (The bases are `object` without tensorflow-text, so that the module
+# imports; the layer then raises an ImportError when it is built.)
+class _RandomSubsetSelector(tf_text.RandomItemSelector if tf_text else object):
     """`tf_text.RandomItemSelector` choosing with stateless seeded randoms.
 
     Chooses a uniformly random subset of the selectable items of each row:
@@ -455,7 +484,9 @@ class _RandomSubsetSelector(tf_text.RandomItemSelector):
         )
 
 
-class _SeededMaskValuesChooser(tf_text.MaskValuesChooser):
+class _SeededMaskValuesChooser(
+    tf_text.MaskValuesChooser if tf_text else object
+):
     """`tf_text.MaskValuesChooser` drawing from stateless seeded randoms."""
 
     def __init__(

@@ -408,3 +408,49 @@ class MaskedLMMaskGeneratorTest(TestCase):
             _generator()(np.zeros((2, 4), dtype="float32"))
         with self.assertRaisesRegex(ValueError, r"inputs.shape=\(2, 2, 2\)"):
             _generator()(np.zeros((2, 2, 2), dtype="int32"))
+
+    def test_out_of_range_ids_raise(self):
+        for bad in (VOCAB_SIZE, VOCAB_SIZE + 7, -1):
+            inputs = np.array([[CLS, 4, bad, SEP]], dtype="int32")
+            with self.assertRaisesRegex(
+                ValueError,
+                rf"must be in \[0, vocab_size\) = \[0, {VOCAB_SIZE}\)"
+                rf".*out-of-range ids \[{bad}\]",
+            ):
+                _generator()(inputs)
+        dataset = tf.data.Dataset.from_tensor_slices(
+            np.array([[CLS, 4, VOCAB_SIZE, SEP]], dtype="int32")
+        ).batch(1)
+        with self.assertRaisesRegex(
+            tf.errors.InvalidArgumentError, r"\[0, vocab_size\) = \[0, 20\)"
+        ):
+            list(dataset.map(_generator()))
+
+    def test_python_lists_and_empty_inputs(self):
+        # A ragged Python list is a ragged batch.
+        outputs = _generator(mask_selection_rate=0.5)(
+            [[CLS, 4, 5, 6, 7, SEP], [CLS, 8, SEP]]
+        )
+        self.assertIsInstance(outputs["input_word_ids"], tf.RaggedTensor)
+        self.assertAllEqual(outputs["masked_lm_weights"].numpy().sum(1), [2, 1])
+        # An empty batch gives empty outputs of the right shapes.
+        outputs = _generator()(np.zeros((0, 8), dtype="int32"))
+        self.assertEqual(tuple(outputs["input_word_ids"].shape), (0, 8))
+        self.assertEqual(tuple(outputs["masked_lm_positions"].shape), (0, 4))
+        # An empty sequence has nothing to mask.
+        outputs = _numpy(_generator()([]))
+        self.assertEqual(outputs["input_word_ids"].shape, (0,))
+        self.assertAllEqual(outputs["masked_lm_weights"], [0, 0, 0, 0])
+
+    def test_dynamic_shapes_in_tf_function(self):
+        masker = _generator(mask_selection_rate=0.5)
+
+        @tf.function(input_signature=[tf.TensorSpec([None, None], "int32")])
+        def mask(ids):
+            return masker(ids)
+
+        rows = np.full((3, 30), 5, dtype="int32")
+        outputs = _numpy(mask(rows))
+        self.assertEqual(outputs["input_word_ids"].shape, (3, 30))
+        # ceil(0.5 * 30) = 15 wanted, capped at max_selections = 4.
+        self.assertAllEqual(outputs["masked_lm_weights"].sum(axis=1), [4] * 3)

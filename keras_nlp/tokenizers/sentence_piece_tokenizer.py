@@ -20,11 +20,14 @@ import sys
 import unicodedata
 
 import keras
-import tensorflow as tf
-import tensorflow_text as tf_text
 
+from keras_nlp.tokenizers.preprocessing_layer import tf
+from keras_nlp.tokenizers.preprocessing_layer import tf_text
 from keras_nlp.tokenizers.tokenizer import Tokenizer
+from keras_nlp.tokenizers.tokenizer import character_offsets
 from keras_nlp.tokenizers.tokenizer import check_case_settings
+from keras_nlp.tokenizers.tokenizer import check_normalized_length
+from keras_nlp.tokenizers.tokenizer import to_source_offsets
 
 # Python's whitespace (`str.isspace`), which ALBERT's preprocessing collapses
 # with `" ".join(text.split())` (RE2 syntax on UTF-8 text).
@@ -220,6 +223,60 @@ class SentencePieceTokenizer(Tokenizer):
                 inputs, lowercase=self.lowercase, strip_accents=strip_accents
             )
         return self._sentence_piece_op().tokenize(inputs)
+
+    def _tokenize_with_offsets(self, inputs):
+        strip_accents = self.strip_accents
+        if strip_accents is None:
+            strip_accents = self.lowercase
+        if not (self.lowercase or strip_accents):
+            return self._sentence_piece_op().tokenize_with_offsets(inputs)
+
+        def normalize_characters(characters):
+            # `albert_preprocess`, one character at a time.
+            flat = characters.flat_values
+            is_space = tf.strings.regex_full_match(flat, _PYTHON_WHITESPACE)
+            row = characters.value_rowids()
+            position = tf.range(tf.size(flat, out_type="int64")) - tf.gather(
+                characters.row_splits, row
+            )
+            follows_space = tf.concat([[True], is_space[:-1]], axis=0)
+            follows_space = tf.logical_or(follows_space, position == 0)
+            last_word_character = tf.math.unsorted_segment_max(
+                tf.where(is_space, tf.constant(-1, "int64"), position),
+                row,
+                num_segments=characters.nrows(),
+            )
+            trailing = position > tf.gather(last_word_character, row)
+            # A run of whitespace is one space, none at the ends.
+            kept = tf.logical_not(tf.logical_or(follows_space, trailing))
+            space = tf.where(kept, " ", "")
+            flat = tf.where(is_space, space, flat)
+            if strip_accents:
+                flat = tf_text.normalize_utf8(flat, "NFKD")
+                flat = tf.strings.regex_replace(
+                    flat, _combining_characters(), ""
+                )
+            if self.lowercase:
+                # (Lower-casing a NUL would delete it.)
+                flat = tf.where(
+                    tf.equal(flat, "\x00"),
+                    flat,
+                    tf.strings.lower(flat, encoding="utf-8"),
+                )
+            return characters.with_flat_values(flat)
+
+        offsets = character_offsets(inputs, normalize_characters)
+        text = check_normalized_length(
+            albert_preprocess(
+                inputs, lowercase=self.lowercase, strip_accents=strip_accents
+            ),
+            offsets,
+        )
+        ids, starts, ends = self._sentence_piece_op().tokenize_with_offsets(
+            text
+        )
+        starts, ends = to_source_offsets(offsets, starts, ends)
+        return ids, starts, ends
 
     def _detokenize(self, inputs):
         return self._sentence_piece_op().detokenize(inputs)

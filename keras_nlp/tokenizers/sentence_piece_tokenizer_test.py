@@ -14,7 +14,6 @@
 
 """Tests for SentencePieceTokenizer against the `sentencepiece` package."""
 
-import io
 import json
 import os
 import shutil
@@ -28,18 +27,11 @@ import sentencepiece
 import tensorflow as tf
 from absl.testing import parameterized
 
+from keras_nlp.testing import vocabularies
 from keras_nlp.testing.test_case import TestCase
 from keras_nlp.tokenizers.sentence_piece_tokenizer import SentencePieceTokenizer
 
-CORPUS = [
-    "the quick brown fox jumped over the lazy dog.",
-    "a stitch in time saves nine!",
-    "all that glitters is not gold, said the fox",
-    "the early bird catches the worm",
-    "Ünïcödé façade naïve café",
-    "中文字符 日本語",
-    "hello world, hello keras",
-]
+CORPUS = vocabularies.SENTENCE_PIECE_CORPUS
 
 TEXTS = [
     "the quick fox",
@@ -107,24 +99,9 @@ def _train(
     vocab_size=70,
 ):
     """Returns the serialized proto of a tiny ALBERT-style model."""
-    model = io.BytesIO()
-    sentencepiece.SentencePieceTrainer.train(
-        sentence_iterator=iter(corpus * 3),
-        model_writer=model,
-        vocab_size=vocab_size,
-        hard_vocab_limit=False,
-        model_type="unigram",
-        pad_id=0,
-        unk_id=1,
-        bos_id=-1,
-        eos_id=-1,
-        pad_piece="<pad>",
-        unk_piece="<unk>",
-        user_defined_symbols=list(user_defined_symbols),
-        character_coverage=1.0,
-        minloglevel=2,
+    return vocabularies.train_sentence_piece(
+        corpus, vocab_size, user_defined_symbols
     )
-    return model.getvalue()
 
 
 class SentencePieceTokenizerTest(TestCase):
@@ -460,3 +437,53 @@ class SentencePieceTokenizerTest(TestCase):
 
             outputs = tokenize.get_concrete_function().structured_outputs
             self.assertEqual(outputs.shape.as_list(), [2, None])
+
+    def test_tokenize_with_offsets(self):
+        # Hand-computed: "  the \t FOX " is read as "the fox" by ALBERT's
+        # preprocessing; the pieces "▁th", "e", "▁fox" come from bytes
+        # 2-4, 4-5 and 5-11 (the "▁" of "▁fox" from the whitespace run).
+        albert = SentencePieceTokenizer(
+            self.proto, lowercase=True, strip_accents=True
+        )
+        ids, starts, ends = albert.tokenize_with_offsets("  the \t FOX ")
+        self.assertEqual(
+            [self.reference.id_to_piece(int(i)) for i in ids],
+            ["▁th", "e", "▁fox"],
+        )
+        self.assertAllEqual(starts, [2, 4, 5])
+        self.assertAllEqual(ends, [4, 5, 11])
+        for kwargs in ({}, {"lowercase": True, "strip_accents": True}):
+            tokenizer = SentencePieceTokenizer(self.mixed_proto, **kwargs)
+            texts = MIXED_TEXTS + TEXTS
+            ids, starts, ends = tokenizer.tokenize_with_offsets(texts)
+            self.assertEqual(ids.to_list(), tokenizer(texts).to_list())
+            self.assertEqual(starts.dtype, tf.int64)
+            for text, row_ids, row_starts, row_ends in zip(
+                texts, ids.to_list(), starts.to_list(), ends.to_list()
+            ):
+                data = text.encode()
+                self.assertEqual(row_starts, sorted(row_starts))
+                for token_id, start, end in zip(row_ids, row_starts, row_ends):
+                    self.assertTrue(0 <= start <= end <= len(data))
+                    piece = self.mixed_reference.id_to_piece(token_id)
+                    # SentencePiece gives one of the pieces of a character
+                    # its model splits (e.g. "ﬁ" -> "f", "i") the character
+                    # and the other an empty span.
+                    if token_id == tokenizer.unk_token_id or start == end:
+                        continue
+                    # The source text, preprocessed as ALBERT does and
+                    # normalized by the model (NFKC), holds the piece ("▁"
+                    # stands for the whitespace before a word; a character
+                    # that becomes several pieces is the source of each).
+                    source = data[start:end].decode()
+                    if kwargs:
+                        source = reference_albert_preprocess(
+                            source, lowercase=True, strip_accents=True
+                        )
+                    source = unicodedata.normalize("NFKC", source)
+                    # (A lone sigma cannot be lower-cased as final.)
+                    self.assertIn(
+                        piece.replace("▁", " ").strip().replace("ς", "σ"),
+                        " ".join(source.split()).replace("ς", "σ"),
+                        msg=f"{text!r}[{start}:{end}]",
+                    )

@@ -18,15 +18,21 @@ import os
 
 import keras
 import numpy as np
-import tensorflow as tf
+
+from keras_nlp.tokenizers.preprocessing_layer import PreprocessingLayer
+from keras_nlp.tokenizers.preprocessing_layer import backend_arrays
+from keras_nlp.tokenizers.preprocessing_layer import tf
+from keras_nlp.tokenizers.preprocessing_layer import to_dense_or_ragged
 
 
-class Tokenizer(keras.layers.Layer):
+class Tokenizer(PreprocessingLayer):
     """Base class of the keras_nlp tokenizers: text in, int32 ids out.
 
     A tokenizer is a Keras layer that maps strings to token ids with
-    TensorFlow ops, so that it runs in `tf.data.Dataset.map` and at the head
-    of a Keras model. `__call__` is `tokenize`. A subclass sets
+    TensorFlow ops, so that it runs in `tf.data.Dataset.map` under any Keras
+    backend and at the head of a Keras model on the TensorFlow backend
+    (see `PreprocessingLayer` for what eager calls return on JAX and
+    PyTorch). `__call__` is `tokenize`. A subclass sets
     `asset_file_name` (the vocabulary file of a preset directory and of a
     `.keras` file) and implements `_set_vocabulary`, `_tokenize`,
     `_detokenize`, `_special_tokens` and `_write_asset`.
@@ -49,9 +55,6 @@ class Tokenizer(keras.layers.Layer):
     def __init__(self, **kwargs):
         kwargs.setdefault("dtype", "int32")
         super().__init__(**kwargs)
-        # Strings are not numeric arrays: Keras must not convert them.
-        self._convert_input_args = False
-        self._allow_non_tensor_positional_args = True
         self._vocabulary = None
         self._token_ids = None
         # Eager calls run in cached `tf.function`s (graphs execute the many
@@ -83,6 +86,7 @@ class Tokenizer(keras.layers.Layer):
             tuple(inputs.shape) + (None,), dtype="int32", ragged=True
         )
 
+    @backend_arrays
     def tokenize(self, inputs):
         """Maps strings to int32 token ids.
 
@@ -103,6 +107,48 @@ class Tokenizer(keras.layers.Layer):
             outputs = _with_static_batch_size(outputs, inputs.shape[0])
         return outputs
 
+    @backend_arrays
+    def tokenize_with_offsets(self, inputs):
+        """Maps strings to token ids and the source text of each token.
+
+        Args:
+            inputs: A string, a list of strings, or a 1-D string tensor.
+
+        Returns:
+            A tuple `(token_ids, start_offsets, end_offsets)`, each of the
+            shape `tokenize()` returns: a 1-D tensor for a scalar string,
+            a `tf.RaggedTensor` `(batch_size, None)` for a batch. The ids
+            are int32 and equal `tokenize(inputs)`; the offsets are int64
+            byte offsets into the UTF-8 encoding of each input string, so
+            that `text[start:end]` (on the bytes) is the original text a
+            token came from: with its original case and accents, without
+            the `"##"` of continuation pieces. (For SentencePiece, a piece
+            starting with "▁" also spans the whitespace before it, the
+            first "▁" of a string is empty, and of the pieces that the
+            model's own normalization makes of one character, such as "ﬁ",
+            one spans the character and the others are empty, as in
+            tensorflow-text.)
+        """
+        self._check_vocabulary()
+        inputs = _to_string_tensor(inputs, self.__class__.__name__)
+        if inputs.shape.rank not in (0, 1):
+            raise ValueError(
+                "`tokenize_with_offsets()` takes a string or a 1-D batch of "
+                f"strings. Received: inputs.shape={inputs.shape}. Flatten "
+                "the batch first."
+            )
+        outputs = self._run(
+            "tokenize_with_offsets",
+            self._tokenize_with_offsets_any_rank,
+            inputs,
+        )
+        if inputs.shape.rank:
+            outputs = tuple(
+                _with_static_batch_size(x, inputs.shape[0]) for x in outputs
+            )
+        return outputs
+
+    @backend_arrays
     def detokenize(self, inputs):
         """Maps token ids back to strings.
 
@@ -338,6 +384,15 @@ class Tokenizer(keras.layers.Layer):
             return inputs.with_flat_values(self._tokenize(inputs.flat_values))
         return self._tokenize(inputs)
 
+    def _tokenize_with_offsets_any_rank(self, inputs):
+        if inputs.shape.rank == 0:
+            outputs = self._tokenize_with_offsets(inputs[tf.newaxis])
+            return tuple(x[0] for x in outputs)
+        return self._tokenize_with_offsets(inputs)
+
+    def _tokenize_with_offsets(self, inputs):
+        raise NotImplementedError
+
     def _set_vocabulary(self, vocabulary):
         raise NotImplementedError
 
@@ -438,6 +493,126 @@ def build_tokenizer(cls, vocabulary, settings, **kwargs):
     return cls(vocabulary, **arguments)
 
 
+def character_offsets(inputs, normalize_characters):
+    """Where each character of `inputs` starts and ends, before and after.
+
+    The text is normalized one character at a time, so that each byte of
+    the normalized text comes from one source character.
+
+    Args:
+        inputs: a 1-D string tensor.
+        normalize_characters: a callable mapping a string `tf.RaggedTensor`
+            `[batch_size, (characters)]` holding one character per entry
+            (each invalid UTF-8 sequence read as U+FFFD) to the normalized
+            text of each, of the same shape.
+
+    Returns:
+        A dict of int64 `tf.RaggedTensor`s `[batch_size, (characters)]`:
+        `"source_starts"` and `"source_ends"`, the byte span of each
+        character in `inputs`, and `"normalized_ends"`, the byte offset in
+        the normalized text where each character's normalized text ends.
+    """
+    code_points, starts = tf.strings.unicode_decode_with_offsets(
+        inputs, "UTF-8", errors="replace", replacement_char=0xFFFD
+    )
+    lengths = tf.strings.length(inputs, unit="BYTE")
+    ends = tf.concat(
+        [starts[:, 1:], tf.cast(lengths, "int64")[:, tf.newaxis]], axis=1
+    )
+    characters = code_points.with_flat_values(
+        tf.strings.unicode_encode(
+            code_points.flat_values[:, tf.newaxis], "UTF-8"
+        )
+    )
+    normalized = normalize_characters(characters)
+    sizes = tf.strings.length(normalized.flat_values, unit="BYTE")
+    cumulative = tf.math.cumsum(tf.cast(sizes, "int64"))
+    # Subtract the total of the previous rows from each row.
+    row_offsets = tf.concat([[0], cumulative], axis=0)
+    row_offsets = tf.gather(row_offsets, normalized.row_splits[:-1])
+    normalized_ends = cumulative - tf.gather(
+        row_offsets, normalized.value_rowids()
+    )
+    return {
+        "source_starts": starts,
+        "source_ends": ends,
+        "normalized_ends": normalized.with_flat_values(normalized_ends),
+    }
+
+
+def check_normalized_length(text, offsets):
+    """`text`, after checking it is as long as the character-wise text.
+
+    `text` is the normalization of whole strings, which may differ from the
+    character-wise one of `character_offsets` in context-dependent details
+    (such as lower-casing a final sigma) that keep the byte count; a
+    different count would make the offsets wrong.
+    """
+    ends = offsets["normalized_ends"]
+    last = tf.gather(
+        tf.concat([tf.zeros([1], ends.dtype), ends.flat_values], axis=0),
+        ends.row_splits[1:],
+    )
+    length = tf.where(ends.row_lengths() > 0, last, tf.zeros_like(last))
+    check = tf.debugging.assert_equal(
+        tf.cast(tf.strings.length(text, unit="BYTE"), length.dtype),
+        length,
+        message="The text normalized string by string and character by "
+        "character differ in length, so the offsets of these strings "
+        "cannot be computed.",
+    )
+    with tf.control_dependencies([check]):
+        return tf.identity(text)
+
+
+def to_source_offsets(offsets, starts, ends):
+    """Maps byte offsets into normalized text to offsets into the source.
+
+    Args:
+        offsets: the dict `character_offsets` returns.
+        starts: int64 `tf.RaggedTensor` `[batch_size, (tokens)]`, where each
+            token starts in the normalized text.
+        ends: the same for where each token ends (exclusive).
+
+    Returns:
+        `(starts, ends)` in the source strings: from the start of the source
+        character where a token's first byte comes from to the end of the
+        one its last byte comes from.
+    """
+    normalized_ends = offsets["normalized_ends"]
+    # At least one column, so that gathers on all-empty batches are valid.
+    num_columns = tf.maximum(
+        tf.cast(normalized_ends.bounding_shape(axis=1), "int64"), 1
+    )
+    shape = tf.stack([normalized_ends.nrows(), num_columns])
+    boundaries = normalized_ends.to_tensor(
+        default_value=normalized_ends.dtype.max, shape=shape
+    )
+    source_starts = offsets["source_starts"].to_tensor(shape=shape)
+    source_ends = offsets["source_ends"].to_tensor(shape=shape)
+
+    def source_character(byte_offsets):
+        # The character whose normalized text holds each byte.
+        dense = byte_offsets.to_tensor()
+        index = tf.searchsorted(
+            boundaries, dense, side="right", out_type="int64"
+        )
+        return tf.minimum(index, num_columns - 1)
+
+    start_index = source_character(starts)
+    end_index = source_character(ends - 1)
+    new_starts = tf.gather(source_starts, start_index, batch_dims=1)
+    new_ends = tf.gather(source_ends, end_index, batch_dims=1)
+    # An empty token (SentencePiece's leading "▁") stays empty.
+    is_empty = tf.equal(starts.to_tensor(), ends.to_tensor())
+    new_ends = tf.where(is_empty, new_starts, new_ends)
+    lengths = starts.row_lengths()
+    return (
+        tf.RaggedTensor.from_tensor(new_starts, lengths=lengths),
+        tf.RaggedTensor.from_tensor(new_ends, lengths=lengths),
+    )
+
+
 def run_cached_function(functions, key, method, inputs):
     """`method(inputs)` in the `tf.function` cached as `functions[key]`.
 
@@ -481,7 +656,7 @@ def _with_static_batch_size(outputs, batch_size):
 def _to_string_tensor(inputs, class_name):
     """Converts `inputs` to a string `tf.Tensor` or `tf.RaggedTensor`."""
     expected = f"{class_name} takes strings: a str, a list of str or a string"
-    inputs = _to_tensor(inputs, f"{expected} tensor.")
+    inputs = to_dense_or_ragged(inputs, tf.string, f"{expected} tensor.")
     if inputs.dtype != tf.string:
         raise TypeError(
             f"{expected} tensor. Received: inputs.dtype={inputs.dtype.name}. "
@@ -493,36 +668,13 @@ def _to_string_tensor(inputs, class_name):
 def _to_id_tensor(inputs, class_name):
     """Converts `inputs` to an int32 `tf.Tensor` or `tf.RaggedTensor`."""
     expected = f"{class_name}.detokenize() takes integer token ids."
-    inputs = _to_tensor(inputs, expected)
+    inputs = to_dense_or_ragged(inputs, tf.int32, expected)
     if not inputs.dtype.is_integer:
         raise TypeError(
             f"{expected} Received: inputs.dtype={inputs.dtype.name}. Pass "
             "the output of `tokenize()`."
         )
     return tf.cast(inputs, "int32")
-
-
-def _to_tensor(inputs, expected):
-    """Converts Python and NumPy data to a dense or ragged tensor."""
-    if isinstance(inputs, (tf.Tensor, tf.RaggedTensor)):
-        return inputs
-    try:
-        if isinstance(inputs, (list, tuple)) and _is_ragged_list(inputs):
-            return tf.ragged.constant(inputs)
-        return tf.convert_to_tensor(inputs)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{expected} Received: inputs={short_repr(inputs)} of type "
-            f"{type(inputs).__name__}."
-        ) from None
-
-
-def _is_ragged_list(values):
-    """Whether a nested list has rows of different lengths."""
-    if not values or not all(isinstance(x, (list, tuple)) for x in values):
-        return False
-    lengths = {len(x) for x in values}
-    return len(lengths) > 1 or any(_is_ragged_list(x) for x in values)
 
 
 def short_repr(value, limit=80):

@@ -16,16 +16,13 @@
 
 import json
 import os
-from unittest import mock
 
 import keras
 import numpy as np
 import tensorflow as tf
 
 from keras_nlp.testing.test_case import TestCase
-from keras_nlp.tokenizers import tokenizer as tokenizer_module
 from keras_nlp.tokenizers.tokenizer import Tokenizer
-from keras_nlp.tokenizers.tokenizer import register_vocabulary_source
 
 
 @keras.saving.register_keras_serializable(package="keras_nlp_test")
@@ -259,52 +256,6 @@ class TokenizerTest(TestCase):
         )
         with self.assertRaisesRegex(ValueError, "has no vocabulary"):
             CharacterTokenizer(None).save_to_preset(self.get_temp_dir())
-
-    def test_vocabulary_sources(self):
-        source_dir = self.get_temp_dir()
-        vocabulary_file = os.path.join(source_dir, "letters.txt")
-        with open(vocabulary_file, "w") as vocab_file:
-            vocab_file.write("".join(CHARACTERS))
-        marker = os.path.join(source_dir, "marker")
-        open(marker, "w").close()
-        calls = []
-
-        def detect(path):
-            return os.path.isfile(os.path.join(path, "marker"))
-
-        def load(path):
-            calls.append(path)
-            return "chars.txt", vocabulary_file, {"upper": True, "other": 1}
-
-        with mock.patch.object(tokenizer_module, "_VOCABULARY_SOURCES", []):
-            register_vocabulary_source("toy", lambda path: False, load)
-            # The same name replaces the entry.
-            register_vocabulary_source("toy", detect, load)
-            self.assertLen(tokenizer_module.vocabulary_sources(), 1)
-            tokenizer = CharacterTokenizer.from_preset(source_dir)
-            self.assertEqual(calls, [source_dir])
-            # Settings that are not arguments of the class are dropped.
-            self.assertTrue(tokenizer.upper)
-            self.assertAllEqual(tokenizer("ab"), [8, 9])
-            overridden = CharacterTokenizer.from_preset(source_dir, upper=False)
-            self.assertAllEqual(overridden("ab"), [5, 6])
-            # A keras_nlp preset is read directly, never by a source.
-            with open(os.path.join(source_dir, "chars.txt"), "w") as file:
-                file.write("".join(CHARACTERS))
-            with open(os.path.join(source_dir, "config.json"), "w") as file:
-                json.dump({"preprocessor": {"upper": False}}, file)
-            self.assertFalse(CharacterTokenizer.from_preset(source_dir).upper)
-            self.assertLen(calls, 2)
-            # A source holding another kind of vocabulary.
-            register_vocabulary_source(
-                "toy", detect, lambda path: ("other.model", marker, {})
-            )
-            os.remove(os.path.join(source_dir, "config.json"))
-            with self.assertRaisesRegex(
-                ValueError,
-                "is a `other.model` file, which CharacterTokenizer does not",
-            ):
-                CharacterTokenizer.from_preset(source_dir)
 
     def test_static_batch_size(self):
         tokenizer = CharacterTokenizer(CHARACTERS)

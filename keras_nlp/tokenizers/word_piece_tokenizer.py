@@ -15,13 +15,17 @@
 """BERT's WordPiece tokenizer on tensorflow-text."""
 
 import os
+import warnings
 
 import keras
-import tensorflow as tf
-import tensorflow_text as tf_text
 
+from keras_nlp.tokenizers.preprocessing_layer import tf
+from keras_nlp.tokenizers.preprocessing_layer import tf_text
 from keras_nlp.tokenizers.tokenizer import Tokenizer
+from keras_nlp.tokenizers.tokenizer import character_offsets
 from keras_nlp.tokenizers.tokenizer import check_case_settings
+from keras_nlp.tokenizers.tokenizer import check_normalized_length
+from keras_nlp.tokenizers.tokenizer import to_source_offsets
 
 # Every regular expression below is RE2 syntax on UTF-8 text.
 
@@ -51,6 +55,14 @@ _CJK_IDEOGRAPHS = (
     r"\x{F900}-\x{FAFF}\x{2F800}-\x{2FA1F}"
 )
 
+# Text that needs no Unicode normalization: printable ASCII, "\t", "\n" and
+# "\r" (no character that BERT deletes, no non-ASCII whitespace, case or
+# accent).
+_SIMPLE_TEXT = r"[\t\n\r\x20-\x7E]*"
+
+# The largest repetition count of RE2.
+_MAX_REPEAT = 1000
+
 # FastWordpieceTokenizer rejects vocabulary tokens longer than this.
 _MAX_TOKEN_BYTES = 256
 
@@ -71,6 +83,11 @@ class WordPieceTokenizer(Tokenizer):
     pieces after the first carrying `suffix_indicator`; a word that cannot
     be split, or that is longer than `max_chars_per_token` characters,
     becomes `oov_token`.
+
+    Strings of printable ASCII (with tabs and newlines) take a fast path:
+    tensorflow-text's WordPiece splits their words as BERT does, with no
+    Unicode normalization; other strings are normalized first, in one pass
+    per step. Both give BERT's ids.
 
     Invalid UTF-8 bytes in the input never raise: they are dropped, as the
     reference tokenizer's `decode("utf-8", "ignore")` drops them. The
@@ -105,7 +122,8 @@ class WordPieceTokenizer(Tokenizer):
         oov_token: str. The token of words that cannot be tokenized.
             Defaults to `"[UNK]"`.
         max_chars_per_token: int. Words with more characters (Unicode code
-            points) become `oov_token`. Defaults to `100`.
+            points) become `oov_token`. Defaults to `200`, BERT's
+            `max_input_chars_per_word`.
         **kwargs: Base layer arguments, such as `name`.
 
     Call arguments:
@@ -127,6 +145,11 @@ class WordPieceTokenizer(Tokenizer):
     tokenizer("The quick brown fox jumped.")  # [5, 6, 7, 8, 9, 10, 11]
     ids = tokenizer(["The fox", "Jumped!"])  # ragged [[5, 8], [9, 10, 1]]
     tokenizer.detokenize(ids)  # ["the fox", "jumped [UNK]"]
+
+    # Where each piece comes from: byte offsets into the original text.
+    ids, starts, ends = tokenizer.tokenize_with_offsets("The fox jumped")
+    # ids [5, 8, 9, 10], starts [0, 4, 8, 12], ends [3, 7, 12, 14]
+    np.testing.assert_array_equal(starts, [0, 4, 8, 12])
 
     # The same tokenizer from a vocabulary file.
     with open("vocab.txt", "w") as vocab_file:
@@ -154,7 +177,7 @@ class WordPieceTokenizer(Tokenizer):
         split_on_cjk=True,
         suffix_indicator="##",
         oov_token="[UNK]",
-        max_chars_per_token=100,
+        max_chars_per_token=200,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -245,6 +268,16 @@ class WordPieceTokenizer(Tokenizer):
                 unknown_token=self.oov_token,
                 no_pretokenization=True,
             )
+            # WordPiece on normalized text, splitting words itself as BERT
+            # does; longer words are found before (see
+            # `_tokenize_normalized`). On ASCII text, a character is a
+            # byte: no word needs a separate length check.
+            self._normalized_word_piece = _splitting_word_piece(
+                tokens, suffix, 4 * self.max_chars_per_token, self.oov_token
+            )
+            self._word_piece_with_split = _splitting_word_piece(
+                tokens, suffix, self.max_chars_per_token, self.oov_token
+            )
             self._detokenized_pieces = tf.constant(detokenized_pieces)
 
     def _write_asset(self, path):
@@ -253,6 +286,132 @@ class WordPieceTokenizer(Tokenizer):
                 vocab_file.write(token + "\n")
 
     def _tokenize(self, inputs):
+        if inputs.shape.rank == 0:
+            return self._tokenize(inputs[tf.newaxis])[0]
+        if self._word_piece_with_split is None:
+            return self._tokenize_words(inputs)
+        # Strings of printable ASCII need no Unicode normalization: the
+        # fast path gives them to tensorflow-text's WordPiece, which does
+        # BERT's whitespace and punctuation split itself. The others are
+        # normalized first (`_tokenize_normalized`).
+        is_simple = tf.strings.regex_full_match(inputs, _SIMPLE_TEXT)
+        return tf.cond(
+            tf.reduce_all(is_simple),
+            lambda: self._tokenize_simple(inputs),
+            lambda: tf.cond(
+                tf.reduce_any(is_simple),
+                lambda: self._tokenize_mixed(inputs, is_simple),
+                lambda: self._tokenize_normalized(inputs),
+            ),
+        )
+
+    def _tokenize_simple(self, inputs):
+        """WordPiece ids of strings of printable ASCII, tabs and newlines."""
+        if self.lowercase:
+            inputs = tf.strings.lower(inputs)  # ASCII lower-casing.
+        return self._word_piece_with_split.tokenize(inputs)
+
+    def _tokenize_mixed(self, inputs, is_simple):
+        """WordPiece ids of a batch; `is_simple` picks the fast path."""
+        return _route(
+            inputs,
+            is_simple,
+            self._tokenize_simple,
+            self._tokenize_normalized,
+        )
+
+    def _tokenize_normalized(self, inputs):
+        """WordPiece ids of any strings, normalized first.
+
+        After BERT's normalization, tensorflow-text's WordPiece splits the
+        words itself (its whitespace, punctuation and CJK classes are
+        BERT's), except in strings with a run of more than
+        `max_chars_per_token` characters without whitespace, which may
+        hold a word that BERT makes `oov_token` (the limit counts
+        characters, tensorflow-text's bytes): those, and every string when
+        `split_on_cjk=False`, are split by `bert_pre_tokenize`.
+        """
+        if not self.split_on_cjk or self.max_chars_per_token >= _MAX_REPEAT:
+            return self._tokenize_words(inputs)
+        text = bert_normalize(inputs, self.lowercase, self.strip_accents)
+        long_run = f"[^\\t\\n\\r\\pZ]{{{self.max_chars_per_token + 1}}}"
+        has_long_run = tf.strings.regex_full_match(text, f"(?s).*{long_run}.*")
+        return tf.cond(
+            tf.reduce_any(has_long_run),
+            lambda: _route(
+                inputs,
+                tf.logical_not(has_long_run),
+                lambda x: self._normalized_word_piece.tokenize(
+                    bert_normalize(x, self.lowercase, self.strip_accents)
+                ),
+                self._tokenize_words,
+            ),
+            lambda: self._normalized_word_piece.tokenize(text),
+        )
+
+    def _tokenize_with_offsets(self, inputs):
+        strip_accents = self.strip_accents
+        if strip_accents is None:
+            strip_accents = self.lowercase
+
+        def normalize_characters(characters):
+            # One character at a time: the same steps as `bert_normalize`.
+            def normalize(flat):
+                flat = tf.strings.regex_replace(flat, _DELETED_CHARACTERS, "")
+                if self.lowercase:
+                    flat = tf.strings.lower(flat, encoding="utf-8")
+                if strip_accents:
+                    flat = tf_text.normalize_utf8(flat, "NFD")
+                    flat = tf.strings.regex_replace(flat, r"\p{Mn}", "")
+                return flat
+
+            return tf.ragged.map_flat_values(normalize, characters)
+
+        offsets = character_offsets(inputs, normalize_characters)
+        # The text of the whole strings, as `tokenize` sees it (lower-casing
+        # depends on context, e.g. a final sigma), with as many bytes.
+        text = check_normalized_length(
+            bert_normalize(inputs, self.lowercase, self.strip_accents),
+            offsets,
+        )
+        split_characters = _PUNCTUATION + (
+            _CJK_IDEOGRAPHS if self.split_on_cjk else ""
+        )
+        words, word_starts, word_ends = tf_text.regex_split_with_offsets(
+            text,
+            rf"[\t\n\r\pZ]|[{split_characters}]",
+            f"[{split_characters}]",
+        )
+        num_chars = tf.strings.length(words.flat_values, unit="UTF8_CHAR")
+        too_long = num_chars > self.max_chars_per_token
+        words = words.with_flat_values(
+            tf.where(too_long, self.oov_token, words.flat_values)
+        )
+        ids, piece_starts, piece_ends = self._word_piece.tokenize_with_offsets(
+            words
+        )
+        # Piece offsets are relative to their word; a word replaced by
+        # `oov_token` is one piece spanning the whole word.
+        word_index = piece_starts.values.value_rowids()
+        word_start = tf.gather(word_starts.flat_values, word_index)
+        word_size = tf.gather(
+            word_ends.flat_values - word_starts.flat_values, word_index
+        )
+        replaced = tf.gather(too_long, word_index)
+        flat_starts = word_start + tf.where(
+            replaced, tf.zeros_like(word_start), piece_starts.flat_values
+        )
+        flat_ends = word_start + tf.where(
+            replaced, word_size, piece_ends.flat_values
+        )
+        ids = ids.merge_dims(-2, -1)
+        starts = ids.with_flat_values(flat_starts)
+        ends = ids.with_flat_values(flat_ends)
+        starts, ends = to_source_offsets(offsets, starts, ends)
+        return ids, starts, ends
+
+    def _tokenize_words(self, inputs):
+        """WordPiece ids of any strings, split by `bert_pre_tokenize`."""
         words = bert_pre_tokenize(
             inputs,
             lowercase=self.lowercase,
@@ -269,7 +428,7 @@ class WordPieceTokenizer(Tokenizer):
             )
 
         words = tf.ragged.map_flat_values(replace_long_words, words)
-        # [..., words, pieces] -> [..., pieces].
+        # [batch, words, pieces] -> [batch, pieces].
         return self._word_piece.tokenize(words).merge_dims(-2, -1)
 
     def _detokenize(self, inputs):
@@ -278,19 +437,59 @@ class WordPieceTokenizer(Tokenizer):
         return tf.strings.regex_replace(text, "^ ", "")
 
 
-def bert_pre_tokenize(inputs, lowercase, strip_accents, split_on_cjk):
-    """BERT's basic tokenization: splits strings into normalized words.
+def _splitting_word_piece(tokens, suffix, max_bytes_per_word, oov_token):
+    """A tensorflow-text WordPiece that splits words itself, or None.
+
+    None when no token of the vocabulary can be a piece of a word (e.g. a
+    vocabulary of special tokens alone), which tensorflow-text rejects.
+    """
+    try:
+        return tf_text.FastWordpieceTokenizer(
+            vocab=tokens,
+            suffix_indicator=suffix,
+            max_bytes_per_word=max_bytes_per_word,
+            token_out_type=tf.int32,
+            unknown_token=oov_token,
+            no_pretokenization=False,
+        )
+    except RuntimeError:
+        return None
+
+
+def _route(inputs, use_first, first_fn, second_fn):
+    """`first_fn` on the strings where `use_first`, `second_fn` on the rest.
+
+    Both return ragged ids `[batch, (pieces)]`; the rows come back in the
+    order of `inputs`.
+    """
+    first_index = tf.where(use_first)[:, 0]
+    second_index = tf.where(tf.logical_not(use_first))[:, 0]
+    ids = tf.concat(
+        [
+            first_fn(tf.gather(inputs, first_index)),
+            second_fn(tf.gather(inputs, second_index)),
+        ],
+        axis=0,
+    )
+    order = tf.concat([first_index, second_index], axis=0)
+    return tf.gather(ids, tf.math.invert_permutation(order))
+
+
+def bert_normalize(inputs, lowercase, strip_accents):
+    """BERT's text cleanup, case and accent normalization, before splitting.
+
+    Replaces invalid UTF-8 with U+FFFD, deletes the characters BERT
+    deletes (U+FFFD included), then optionally lower-cases and strips
+    accents. Whitespace and punctuation are left in place.
 
     Args:
         inputs: a string `tf.Tensor`.
         lowercase: bool. Whether to lower-case.
         strip_accents: bool or None. Whether to strip accents; `None` means
             "when `lowercase`".
-        split_on_cjk: bool. Whether each CJK ideograph is a word.
 
     Returns:
-        The words, a string tensor with one more (ragged) dimension than
-        `inputs`.
+        The normalized strings, a tensor of the shape of `inputs`.
     """
     if strip_accents is None:
         strip_accents = lowercase
@@ -309,7 +508,6 @@ def bert_pre_tokenize(inputs, lowercase, strip_accents, split_on_cjk):
         ),
     )
     text = tf.strings.regex_replace(text, _DELETED_CHARACTERS, "")
-    text = tf.strings.regex_replace(text, _UNICODE_WHITESPACE, " ")
     if lowercase:
         # Full Unicode lower-casing, as Python's `str.lower`. (This op
         # stops at a NUL byte, which was deleted above.)
@@ -317,6 +515,27 @@ def bert_pre_tokenize(inputs, lowercase, strip_accents, split_on_cjk):
     if strip_accents:
         text = tf_text.normalize_utf8(text, "NFD")
         text = tf.strings.regex_replace(text, r"\p{Mn}", "")
+    return text
+
+
+def bert_pre_tokenize(inputs, lowercase, strip_accents, split_on_cjk):
+    """BERT's basic tokenization: splits strings into normalized words.
+
+    Args:
+        inputs: a string `tf.Tensor`.
+        lowercase: bool. Whether to lower-case.
+        strip_accents: bool or None. Whether to strip accents; `None` means
+            "when `lowercase`".
+        split_on_cjk: bool. Whether each CJK ideograph is a word.
+
+    Returns:
+        The words, a string tensor with one more (ragged) dimension than
+        `inputs`.
+    """
+    text = bert_normalize(inputs, lowercase, strip_accents)
+    # Normalization neither creates nor removes whitespace, so mapping it
+    # to " " after normalization is the same as BERT's mapping before.
+    text = tf.strings.regex_replace(text, _UNICODE_WHITESPACE, " ")
     # Punctuation (and CJK ideographs) become words of their own. This runs
     # after normalization, which can create punctuation (U+1FEF -> "`").
     split_characters = _PUNCTUATION + (_CJK_IDEOGRAPHS if split_on_cjk else "")
@@ -334,6 +553,48 @@ def check_bert_settings(lowercase, strip_accents, split_on_cjk):
         )
 
 
+def read_text_lines(path):
+    """The lines of a UTF-8 text file, tolerating invalid UTF-8.
+
+    Invalid bytes become U+FFFD, and a warning names the file, the number
+    of lines affected and the first of them.
+
+    Args:
+        path: str. The file.
+
+    Returns:
+        The list of lines split at "\\n" (the last one is empty when the
+        file ends with a newline).
+    """
+    with open(path, "rb") as text_file:
+        data = text_file.read()
+    lines = data.decode("utf-8", errors="replace").split("\n")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        bad = [
+            number
+            for number, line in enumerate(data.split(b"\n"), start=1)
+            if not _is_utf8(line)
+        ]
+        warnings.warn(
+            f"{path!r} is not valid UTF-8: {len(bad)} line(s) hold invalid "
+            f"bytes (first: line {bad[0]}), read with each invalid byte "
+            "replaced by U+FFFD. Re-save the file as UTF-8 if those tokens "
+            "matter.",
+            stacklevel=5,
+        )
+    return lines
+
+
+def _is_utf8(data):
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _read_vocabulary(vocabulary):
     """Returns the vocabulary as a validated list of tokens."""
     if isinstance(vocabulary, (str, os.PathLike)):
@@ -344,8 +605,7 @@ def _read_vocabulary(vocabulary):
                 f"vocabulary file. Received: vocabulary={path!r}, which is "
                 "not a file. Check the path."
             )
-        with open(path, encoding="utf-8") as vocab_file:
-            tokens = vocab_file.read().split("\n")
+        tokens = read_text_lines(path)
         if tokens and tokens[-1] == "":
             tokens.pop()  # The newline that ends the last line.
         tokens = [token.rstrip("\r") for token in tokens]

@@ -17,225 +17,21 @@
 import json
 import os
 import re
-import string
-import unicodedata
 
 import keras
 import numpy as np
 import tensorflow as tf
 from absl.testing import parameterized
 
+from keras_nlp.testing import reference_word_piece
+from keras_nlp.testing import vocabularies
 from keras_nlp.testing.test_case import TestCase
 from keras_nlp.tokenizers.word_piece_tokenizer import WordPieceTokenizer
 
-# ---------------------------------------------------------------------------
-# Reference BERT tokenizer in plain Python, written from the algorithm of
-# google-research/bert `tokenization.py` (`FullTokenizer`): `BasicTokenizer`
-# then greedy longest-match-first `WordpieceTokenizer`. Shares no code with
-# the package.
-# ---------------------------------------------------------------------------
-
-_REFERENCE_CJK_BLOCKS = (
-    (0x4E00, 0x9FFF),
-    (0x3400, 0x4DBF),
-    (0x20000, 0x2A6DF),
-    (0x2A700, 0x2B73F),
-    (0x2B740, 0x2B81F),
-    (0x2B820, 0x2CEAF),
-    (0xF900, 0xFAFF),
-    (0x2F800, 0x2FA1F),
-)
-
-
-def _reference_is_cjk(char):
-    code = ord(char)
-    return any(low <= code <= high for low, high in _REFERENCE_CJK_BLOCKS)
-
-
-def _reference_is_whitespace(char):
-    if char in (" ", "\t", "\n", "\r"):
-        return True
-    return unicodedata.category(char) == "Zs"
-
-
-def _reference_is_control(char):
-    if char in ("\t", "\n", "\r"):
-        return False
-    return unicodedata.category(char) in ("Cc", "Cf")
-
-
-def _reference_is_punctuation(char):
-    code = ord(char)
-    if 33 <= code <= 47 or 58 <= code <= 64:
-        return True
-    if 91 <= code <= 96 or 123 <= code <= 126:
-        return True
-    return unicodedata.category(char).startswith("P")
-
-
-def reference_basic_tokenize(text, lowercase):
-    """BERT's `BasicTokenizer.tokenize`."""
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", "ignore")  # BERT's convert_to_unicode.
-    cleaned = []
-    for char in text:
-        if ord(char) in (0, 0xFFFD) or _reference_is_control(char):
-            continue
-        cleaned.append(" " if _reference_is_whitespace(char) else char)
-    spaced = []
-    for char in cleaned:
-        spaced.append(f" {char} " if _reference_is_cjk(char) else char)
-    words = []
-    for token in "".join(spaced).split():
-        if lowercase:
-            token = unicodedata.normalize("NFD", token.lower())
-            token = "".join(
-                char for char in token if unicodedata.category(char) != "Mn"
-            )
-        word = []
-        for char in token:
-            if _reference_is_punctuation(char):
-                if word:
-                    words.append("".join(word))
-                    word = []
-                words.append(char)
-            else:
-                word.append(char)
-        if word:
-            words.append("".join(word))
-    return words
-
-
-def reference_word_piece(word, vocab, unk="[UNK]", max_chars=100):
-    """BERT's `WordpieceTokenizer.tokenize` on one word."""
-    if len(word) > max_chars:
-        return [unk]
-    pieces = []
-    start = 0
-    while start < len(word):
-        piece = None
-        for end in range(len(word), start, -1):
-            candidate = word[start:end]
-            if start > 0:
-                candidate = "##" + candidate
-            if candidate in vocab:
-                piece = candidate
-                break
-        if piece is None:
-            return [unk]
-        pieces.append(piece)
-        start = end
-    return pieces
-
-
-def reference_tokenize(text, vocabulary, lowercase, max_chars=100):
-    """BERT's `FullTokenizer.tokenize` + `convert_tokens_to_ids`."""
-    ids = {token: index for index, token in enumerate(vocabulary)}
-    output = []
-    for word in reference_basic_tokenize(text, lowercase):
-        for piece in reference_word_piece(word, ids, max_chars=max_chars):
-            output.append(ids[piece])
-    return output
-
-
-# ---------------------------------------------------------------------------
-# Fixtures.
-# ---------------------------------------------------------------------------
-
-TRICKY_STRINGS = [
-    "Hello, World! How are you?",
-    "Ünïcödé façade naïve CAFÉ résumé",
-    "İstanbul ΟΔΟΣ ς Σ ß ẞ ﬁne Ǆ",
-    "中文字符 and 日本語 한국어 豈",
-    "emoji 😀👍🏽 ok 👨\u200d👩\u200d👧",
-    "nul\x00byte repl\ufffdchar zero\u200bwidth soft\u00adhyphen bell\x07",
-    "tab\there\nnew\r\nline\x0bvt\x0cff\x85nel",
-    "nbsp\u00a0ideo\u3000line\u2028para\u2029end",
-    "x" * 101 + " ok",
-    "é" * 101,
-    "é" * 60,
-    "中" * 120,
-    "...!!!???--- $100 ^_^ `code` {x|y} ~tilde",
-    "don't stop-believing «quoted» ¿qué? ¡sí!",
-    "MiXeD CaSe WoRdS",
-    "",
-    "   \t\n  ",
-    "\u0301 combining alone",
-    "a\u1fefb greek varia",
-    "①②③ ＡＢＣ ⅻ",
-    "unaffable unwanted running",
-    b"bad \xff\xfe utf8 \xc3",
-    b"a\xed\xa0\x80b surrogate",
-    b"\xc0\xaf overlong",
-]
-
-_SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-_CHARACTERS = (
-    string.ascii_letters
-    + string.digits
-    + string.punctuation
-    + "üïöéçàßσςοδι中文字符日本語한국어豈😀ｂ¿«"
-)
-_WORDS = [
-    "hello",
-    "world",
-    "how",
-    "are",
-    "you",
-    "unicode",
-    "facade",
-    "naive",
-    "un",
-    "##aff",
-    "##able",
-    "##want",
-    "##ed",
-    "run",
-    "##ning",
-    "line",
-    "##ine",
-    "Hello",
-    "CaSe",
-    "##RdS",
-]
-# Characters come without their "##" form one time in three, so that some
-# words cannot be split and become "[UNK]".
-PARITY_VOCABULARY = (
-    _SPECIAL_TOKENS
-    + _WORDS
-    + list(_CHARACTERS)
-    + ["##" + char for i, char in enumerate(_CHARACTERS) if i % 3]
-)
-
-TOY_VOCABULARY = [
-    "[PAD]",
-    "[UNK]",
-    "[CLS]",
-    "[SEP]",
-    "[MASK]",
-    "the",
-    "quick",
-    "brown",
-    "fox",
-    "jump",
-    "##ed",
-    "##s",
-    ".",
-    "un",
-    "##aff",
-    "##able",
-    "中",
-    "文",
-    "cafe",
-    "café",
-    "Café",
-    "Cafe",
-]
-
-
-def _write_vocabulary(path, tokens):
-    with open(path, "w", encoding="utf-8") as vocab_file:
-        vocab_file.write("".join(token + "\n" for token in tokens))
+TRICKY_STRINGS = vocabularies.PROBE_STRINGS
+PARITY_VOCABULARY = vocabularies.PARITY_VOCABULARY
+TOY_VOCABULARY = vocabularies.TOY_VOCABULARY
+_write_vocabulary = vocabularies.write_vocabulary
 
 
 class WordPieceTokenizerTest(TestCase):
@@ -247,38 +43,60 @@ class WordPieceTokenizerTest(TestCase):
     def test_reference_tokenizer_sanity(self):
         # The reference itself, on the example of BERT's docstring.
         self.assertEqual(
-            reference_word_piece("unaffable", set(TOY_VOCABULARY)),
+            reference_word_piece.word_piece("unaffable", set(TOY_VOCABULARY)),
             ["un", "##aff", "##able"],
         )
         self.assertEqual(
-            reference_basic_tokenize("Héllo,  WORLD!", lowercase=True),
+            reference_word_piece.basic_tokenize("Héllo,  WORLD!"),
             ["hello", ",", "world", "!"],
         )
 
     @parameterized.named_parameters(
+        ("lowercase_bert_default", True, None),
+        ("cased_bert_default", False, None),
         ("lowercase", True, 100),
         ("cased", False, 100),
         ("cased_short_words", False, 5),
         ("lowercase_short_words", True, 5),
     )
     def test_ids_equal_reference_bert(self, lowercase, max_chars):
-        tokenizer = WordPieceTokenizer(
-            PARITY_VOCABULARY,
-            lowercase=lowercase,
-            max_chars_per_token=max_chars,
-        )
+        kwargs = {"lowercase": lowercase}
+        if max_chars is not None:
+            kwargs["max_chars_per_token"] = max_chars
+        tokenizer = WordPieceTokenizer(PARITY_VOCABULARY, **kwargs)
+        # Alone and mixed in one batch, ASCII strings take the fast path,
+        # the others the full normalization.
         outputs = tokenizer(TRICKY_STRINGS).to_list()
         for text, ids in zip(TRICKY_STRINGS, outputs):
-            expected = reference_tokenize(
-                text, PARITY_VOCABULARY, lowercase, max_chars=max_chars
+            expected = reference_word_piece.tokenize(
+                text,
+                PARITY_VOCABULARY,
+                lowercase,
+                max_chars=max_chars or 200,
             )
             self.assertEqual(ids, expected, msg=f"text={text!r}")
+            self.assertEqual(tokenizer(text).numpy().tolist(), expected)
         # The fixture exercises both unknown and multi-piece words.
         flat = [i for ids in outputs for i in ids]
         self.assertIn(PARITY_VOCABULARY.index("[UNK]"), flat)
         self.assertTrue(
             any(PARITY_VOCABULARY[i].startswith("##") for i in flat)
         )
+
+    def test_bert_word_length_limit(self):
+        # BERT's FullTokenizer makes words of more than 200 characters
+        # [UNK], and splits shorter ones (hand-computed: "un" + "##aff"...).
+        self.assertEqual(self.tokenizer.max_chars_per_token, 200)
+        long_word = "un" + "aff" * 66  # 200 characters.
+        ids = self.tokenizer(long_word).numpy().tolist()
+        self.assertEqual(ids, [13] + [14] * 66)
+        self.assertEqual(self.tokenizer(long_word + "f").numpy().tolist(), [1])
+        # The same limit counts characters, not bytes, in non-ASCII words.
+        accented = "Un" + "äff" * 66  # 200 characters, 266 bytes.
+        self.assertEqual(
+            self.tokenizer(accented).numpy().tolist(), [13] + [14] * 66
+        )
+        self.assertEqual(self.tokenizer(accented + "f").numpy().tolist(), [1])
 
     def test_toy_vocabulary_exact_ids(self):
         tokenizer = self.tokenizer
@@ -592,3 +410,105 @@ class WordPieceTokenizerTest(TestCase):
         self.assertEqual(
             self.tokenizer(["The fox", "quick"]).shape.as_list(), [2, None]
         )
+
+    def test_empty_inputs(self):
+        # An empty batch is valid: zero rows (not a float32 type error).
+        for inputs in ([], np.array([], dtype=str), tf.constant([], "string")):
+            outputs = self.tokenizer(inputs)
+            self.assertIsInstance(outputs, tf.RaggedTensor)
+            self.assertEqual(outputs.to_list(), [])
+        self.assertEqual(self.tokenizer([[], []]).to_list(), [[], []])
+        self.assertEqual(self.tokenizer(["", "fox"]).to_list(), [[], [8]])
+        self.assertEqual(self.tokenizer.detokenize([]).numpy(), b"")
+        # A ragged Python list of strings is a ragged batch.
+        self.assertEqual(
+            self.tokenizer([["the fox"], [], ["fox", "the"]]).to_list(),
+            [[[5, 8]], [], [[8], [5]]],
+        )
+
+    def test_vocabulary_file_with_invalid_utf8(self):
+        path = os.path.join(self.get_temp_dir(), "vocab.txt")
+        with open(path, "wb") as vocab_file:
+            vocab_file.write(b"[PAD]\n[UNK]\nthe\nf\xffox\nbr\xc3\n")
+        with self.assertWarnsRegex(
+            UserWarning,
+            rf"{re.escape(repr(path))} is not valid UTF-8: 2 line\(s\) hold "
+            r"invalid bytes \(first: line 4\)",
+        ):
+            tokenizer = WordPieceTokenizer(path)
+        self.assertEqual(
+            tokenizer.get_vocabulary()[3:], ["f\ufffdox", "br\ufffd"]
+        )
+        self.assertAllEqual(tokenizer("the fox"), [2, 1])
+
+    def test_vocabulary_of_special_tokens_only(self):
+        # tensorflow-text's word-splitting WordPiece rejects this vocabulary;
+        # the tokenizer still gives BERT's ids (every word unknown).
+        vocabulary = ["[UNK]", "[SEP]", "[PAD]"]
+        tokenizer = WordPieceTokenizer(vocabulary)
+        texts = ["a b", "é [SEP]", ""]
+        self.assertEqual(
+            tokenizer(texts).to_list(),
+            [reference_word_piece.tokenize(t, vocabulary) for t in texts],
+        )
+
+    def test_tokenize_with_offsets(self):
+        texts = [
+            "The quick  Café jumped.",
+            "unaffable 中文",
+            "",
+            "Jumps!",
+            b"f\xffox",
+            "zero\u200bwidth fox",
+        ]
+        ids, starts, ends = self.tokenizer.tokenize_with_offsets(texts)
+        self.assertEqual(ids.to_list(), self.tokenizer(texts).to_list())
+        self.assertEqual(starts.dtype, tf.int64)
+        # Hand-computed byte offsets: original case and accents, no "##".
+        self.assertEqual(
+            starts.to_list(),
+            [
+                [0, 4, 11, 17, 21, 23],
+                [0, 2, 5, 10, 13],
+                [],
+                [0, 4, 5],
+                [0],
+                [0, 13],  # "zero" + 3 bytes of U+200B + "width" + " ".
+            ],
+        )
+        self.assertEqual(
+            ends.to_list(),
+            [
+                [3, 9, 16, 21, 23, 24],
+                [2, 5, 9, 13, 16],
+                [],
+                [4, 5, 6],
+                [4],  # b"f\xffox": the invalid byte stays inside "fox".
+                [12, 16],
+            ],
+        )
+        pieces = [
+            [
+                (text if isinstance(text, bytes) else text.encode())[s:e]
+                for s, e in zip(row_starts, row_ends)
+            ]
+            for text, row_starts, row_ends in zip(
+                texts, starts.to_list(), ends.to_list()
+            )
+        ]
+        self.assertEqual(pieces[0][2].decode(), "Café")
+        self.assertEqual(pieces[3], [b"Jump", b"s", b"!"])
+        self.assertEqual(pieces[5][0].decode(), "zero\u200bwidth")  # [UNK]
+        # One string: 1-D outputs.
+        ids, starts, ends = self.tokenizer.tokenize_with_offsets("Café the")
+        self.assertAllEqual(ids, [18, 5])
+        self.assertAllEqual(starts, [0, 6])
+        self.assertAllEqual(ends, [5, 9])
+        # Words longer than `max_chars_per_token` are one [UNK] piece.
+        tokenizer = WordPieceTokenizer(TOY_VOCABULARY, max_chars_per_token=4)
+        ids, starts, ends = tokenizer.tokenize_with_offsets(["Quick fox"])
+        self.assertEqual(ids.to_list(), [[1, 8]])
+        self.assertEqual(starts.to_list(), [[0, 6]])
+        self.assertEqual(ends.to_list(), [[5, 9]])
+        with self.assertRaisesRegex(ValueError, r"inputs.shape=\(1, 1\)"):
+            self.tokenizer.tokenize_with_offsets([["fox"]])
