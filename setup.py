@@ -61,6 +61,8 @@ setup(
         "safetensors>=0.4",
         "absl-py>=2.0",
         "sentencepiece>=0.2",
+        "requests>=2.28",
+        "tqdm>=4.60",
     ],
     extras_require={
         "tests": [

@@ -17,6 +17,8 @@
 from keras_nlp import conversion
 from keras_nlp import encoders
 from keras_nlp import layers
+from keras_nlp import models
+from keras_nlp import presets
 from keras_nlp import tokenizers
 
 __version__ = "0.1.0.dev0"

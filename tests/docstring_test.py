@@ -24,7 +24,14 @@ import pytest
 import keras_nlp
 
 _CODE_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
-_SUBPACKAGES = ("layers", "encoders", "tokenizers", "conversion")
+_SUBPACKAGES = (
+    "layers",
+    "encoders",
+    "models",
+    "tokenizers",
+    "conversion",
+    "presets",
+)
 
 
 def _public_objects():

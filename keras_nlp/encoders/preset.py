@@ -95,7 +95,11 @@ def from_preset(path, dtype=None):
 
 def load_encoder(path, cls=None, dtype=None):
     """`from_preset` for the class `cls` (None: the class `path` holds)."""
-    path = os.fspath(path)
+    from keras_nlp.presets import resolve_preset
+
+    path = os.fspath(
+        resolve_preset(path, encoder=cls.__name__ if cls else None)
+    )
     metadata = read_preset_config(path)
     if metadata is not None:
         encoder = _load_preset_encoder(path, metadata, cls)

@@ -33,7 +33,7 @@ from unittest import mock
 
 import pytest
 
-from keras_nlp.conversion import testing_checkpoints as checkpoints
+from keras_nlp.testing import checkpoints
 from keras_nlp.encoders.albert_encoder import AlbertEncoder
 from keras_nlp.encoders.bert_encoder import BertEncoder
 from keras_nlp.presets import resolver

@@ -432,6 +432,9 @@ def read_preset_vocabulary(preset, asset_file_names):
             vocabulary's size differs from the encoder's `vocab_size`.
     """
     from keras_nlp.encoders import preset as preset_lib
+    from keras_nlp.presets import resolve_preset
+
+    preset = resolve_preset(preset)
 
     preset = os.fspath(preset)
     config = None
