@@ -192,9 +192,7 @@ class BertPretrainerTest(TestCase):
         numpy_bert.randomize_weights(next_sentence, seed=3)
         path = os.path.join(self.get_temp_dir(), "preset")
         encoder.save_to_preset(path)
-        metadata = pretraining_heads.save_pretraining_heads(
-            path, masked_lm, next_sentence
-        )
+        metadata = pretraining_heads.save(path, masked_lm, next_sentence)
         config_path = os.path.join(path, "config.json")
         with open(config_path) as file:
             config = json.load(file)

@@ -33,11 +33,11 @@ from unittest import mock
 
 import pytest
 
-from keras_nlp.testing import checkpoints
 from keras_nlp.encoders.albert_encoder import AlbertEncoder
 from keras_nlp.encoders.bert_encoder import BertEncoder
 from keras_nlp.presets import resolver
 from keras_nlp.presets import table
+from keras_nlp.testing import checkpoints
 from keras_nlp.testing import numpy_bert
 from keras_nlp.testing.test_case import TestCase
 from keras_nlp.tokenizers.word_piece_tokenizer import WordPieceTokenizer
