@@ -22,6 +22,7 @@ import numpy as np
 from keras_nlp.encoders.albert_encoder import AlbertEncoder
 from keras_nlp.encoders.bert_encoder import BertEncoder
 from keras_nlp.testing import numpy_bert
+from keras_nlp.testing.test_case import JIT_COMPILE
 from keras_nlp.testing.test_case import TestCase
 
 TINY = {
@@ -111,7 +112,7 @@ class AlbertEncoderTest(TestCase):
         model.compile(
             optimizer=keras.optimizers.Adam(1e-2),
             loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-            jit_compile=True,
+            jit_compile=JIT_COMPILE,
         )
         data = _inputs(batch_size=8)
         history = model.fit(

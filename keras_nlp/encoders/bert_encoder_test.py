@@ -22,6 +22,7 @@ from absl.testing import parameterized
 
 from keras_nlp.encoders.bert_encoder import BertEncoder
 from keras_nlp.testing import numpy_bert
+from keras_nlp.testing.test_case import JIT_COMPILE
 from keras_nlp.testing.test_case import TestCase
 
 TINY = {
@@ -207,7 +208,7 @@ class BertEncoderTest(TestCase):
         model.compile(
             optimizer=keras.optimizers.Adam(1e-2),
             loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-            jit_compile=True,
+            jit_compile=JIT_COMPILE,
         )
         data = _inputs(batch_size=8)
         features = [

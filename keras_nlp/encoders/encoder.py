@@ -14,30 +14,57 @@
 
 """The base class of the BERT-family functional encoders."""
 
-import inspect
-
 import keras
 
-from keras_nlp.encoders import encoder_utils
+from keras_nlp.encoders import encoder_inputs
 from keras_nlp.encoders import preset_utils
 
 
 class Encoder(keras.Model):
     """Base class of keras_nlp's functional encoders (internal).
 
-    Subclasses build their functional graph in `__init__` from the three
-    `encoder_utils.encoder_inputs()` and keep their word embedding layer as
-    `self.embedding_stack.word_embeddings`. This class adds what every
-    encoder shares: input checking and dict/list inputs in `__call__`,
+    Subclasses create their layers, wire them into a functional graph of the
+    three `encoder_inputs.INPUT_NAMES` inputs and keep their word embedding
+    layer as `self.word_embeddings`. This class adds what every encoder
+    shares: input checking and dict/list inputs in `__call__`, the same
+    checks on the data of `fit`, `evaluate` and `predict`,
     `get_embedding_table()` for weight tying, `from_config`, and the preset
     directory readers and writers.
     """
 
+    def __setattr__(self, name, value):
+        # On the torch backend a Keras model is a `torch.nn.Module`, which
+        # refuses sublayers assigned before its `__init__`. Encoders create
+        # their layers before calling the functional constructor, which
+        # tracks them through the graph, so those early attributes are set
+        # plainly.
+        if (
+            keras.config.backend() == "torch"
+            and "_modules" not in self.__dict__
+        ):
+            object.__setattr__(self, name, value)
+            return
+        super().__setattr__(name, value)
+
     def __call__(self, inputs, *args, **kwargs):
-        inputs = encoder_utils.standardize_encoder_inputs(
-            inputs, self.max_sequence_length, self.__class__.__name__
-        )
+        inputs = encoder_inputs.standardize_encoder_inputs(inputs, self)
         return super().__call__(inputs, *args, **kwargs)
+
+    def fit(self, x=None, *args, **kwargs):
+        self._check_data(x)
+        validation_data = kwargs.get("validation_data")
+        if isinstance(validation_data, tuple):
+            # `(x, y)` or `(x, y, sample_weight)`.
+            self._check_data(validation_data[0])
+        return super().fit(x, *args, **kwargs)
+
+    def evaluate(self, x=None, *args, **kwargs):
+        self._check_data(x)
+        return super().evaluate(x, *args, **kwargs)
+
+    def predict(self, x, *args, **kwargs):
+        self._check_data(x)
+        return super().predict(x, *args, **kwargs)
 
     def get_embedding_table(self):
         """Returns the word embedding variable, for weight tying.
@@ -45,31 +72,24 @@ class Encoder(keras.Model):
         Pass it to `keras_nlp.layers.MaskedLM(embedding_table=...)` so that
         the masked-LM head predicts tokens with the encoder's own table.
         """
-        return self.embedding_stack.word_embeddings.embeddings
-
-    def get_config(self):
-        # The constructor arguments, each stored as a same-named attribute;
-        # `keras.Model.get_config` (the graph) is deliberately not used.
-        config = {
-            "name": self.name,
-            "trainable": self.trainable,
-            "dtype": keras.dtype_policies.serialize(self.dtype_policy),
-        }
-        parameters = inspect.signature(self.__class__.__init__).parameters
-        for name, parameter in parameters.items():
-            if name == "self" or parameter.kind is parameter.VAR_KEYWORD:
-                continue
-            value = getattr(self, name)
-            if name == "initializer":
-                value = keras.initializers.serialize(value)
-            elif name.endswith("activation"):
-                value = keras.activations.serialize(value)
-            config[name] = value
-        return config
+        return self.word_embeddings.embeddings
 
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+    def _check_data(self, data):
+        """Checks in-memory `fit`/`evaluate`/`predict` inputs up front.
+
+        A compiled step cannot raise on tensor values, so arrays are checked
+        here, once, before any step runs. Datasets and generators are
+        checked batch by batch only where the step runs eagerly.
+        """
+        if isinstance(data, dict) or (
+            isinstance(data, (list, tuple))
+            and len(data) == len(encoder_inputs.INPUT_NAMES)
+        ):
+            encoder_inputs.standardize_encoder_inputs(data, self)
 
     @classmethod
     def from_preset(cls, path, dtype=None):

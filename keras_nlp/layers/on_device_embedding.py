@@ -33,11 +33,15 @@ class OnDeviceEmbedding(keras.layers.Layer):
     vocabularies (such as the token type vocabulary), at the cost of memory
     proportional to `vocab_size`. Both paths give the same result.
 
-    Ids must lie in `[0, vocab_size)`. The layer makes no decisions on tensor
-    values, so out-of-range ids are not checked: what they return depends on
-    the lookup path, backend and device. The layer does not produce a Keras
-    mask. The output is in the layer's compute dtype, so it follows a mixed
-    precision policy.
+    Ids must lie in `[0, vocab_size)`. The layer makes no Python decisions
+    on tensor values (it compiles with XLA), so it cannot raise on an
+    out-of-range id; instead such an id (negative, or `>= vocab_size`) gets
+    a row of NaN on every backend, device and lookup path, never another
+    token's row or zeros, so that a wrong id can never give a plausible
+    output. The encoders raise a `ValueError` for such ids before they get
+    here wherever the ids have values (see `keras_nlp.encoders.BertEncoder`).
+    The layer does not produce a Keras mask. The output is in the layer's
+    compute dtype, so it follows a mixed precision policy.
 
     Reference:
     - [Devlin et al., 2019](https://arxiv.org/abs/1810.04805), BERT:
@@ -120,13 +124,24 @@ class OnDeviceEmbedding(keras.layers.Layer):
     def call(self, inputs):
         _check_dtype(inputs.dtype)
         table = ops.cast(self.embeddings, self.compute_dtype)
+        valid = ops.logical_and(
+            ops.greater_equal(inputs, 0), ops.less(inputs, self.vocab_size)
+        )
+        # Look up row 0 for invalid ids (gathers would wrap negative ids or
+        # clamp large ones), then replace those rows by NaN.
+        ids = ops.where(valid, inputs, ops.zeros_like(inputs))
         if self.use_one_hot:
             one_hot = ops.one_hot(
-                inputs, self.vocab_size, dtype=self.compute_dtype
+                ids, self.vocab_size, dtype=self.compute_dtype
             )
             outputs = ops.matmul(one_hot, table)
         else:
-            outputs = ops.take(table, inputs, axis=0)
+            outputs = ops.take(table, ids, axis=0)
+        outputs = ops.where(
+            ops.expand_dims(valid, -1),
+            outputs,
+            ops.cast(float("nan"), self.compute_dtype),
+        )
         if self.scale_factor is not None:
             outputs = outputs * ops.cast(self.scale_factor, self.compute_dtype)
         return outputs

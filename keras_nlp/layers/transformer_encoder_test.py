@@ -24,6 +24,7 @@ from keras import ops
 from keras_nlp.layers.gelu_approximate import gelu_approximate
 from keras_nlp.layers.self_attention_mask import SelfAttentionMask
 from keras_nlp.layers.transformer_encoder import TransformerEncoder
+from keras_nlp.testing.test_case import JIT_COMPILE
 from keras_nlp.testing.test_case import TestCase
 
 BATCH_SIZE = 2
@@ -514,7 +515,7 @@ class TransformerEncoderTest(TestCase):
         model.compile(
             optimizer=keras.optimizers.Adam(0.01),
             loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-            jit_compile=True,
+            jit_compile=JIT_COMPILE,
         )
         rng = np.random.default_rng(0)
         ids = rng.integers(0, vocab_size, size=(8, 6)).astype("int32")
