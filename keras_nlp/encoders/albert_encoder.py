@@ -34,7 +34,10 @@ class AlbertEncoder(Encoder):
     `hidden_size`, and a single `keras_nlp.layers.TransformerEncoder` is
     applied `num_layers` times, so the parameter count does not grow with
     depth. Inputs and outputs are those of `keras_nlp.encoders.BertEncoder`.
-    `input_mask` marks real tokens with 1 and padding with 0.
+    `input_mask` marks real tokens with 1 and padding with 0. Ids and
+    constructor arguments are checked as `keras_nlp.encoders.BertEncoder`
+    documents: out-of-range ids raise a `ValueError` wherever they have
+    values and give NaN outputs inside compiled steps.
 
     Reference:
         - [Lan et al., 2019](https://arxiv.org/abs/1909.11942)

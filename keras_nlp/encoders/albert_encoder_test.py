@@ -138,3 +138,17 @@ class AlbertEncoderTest(TestCase):
         with self.assertRaisesRegex(ValueError, "must hold integer ids"):
             inputs = _inputs()
             encoder(dict(inputs, input_type_ids=inputs["input_type_ids"] * 1.0))
+        inputs = _inputs()
+        inputs["input_word_ids"][0, 1] = 30
+        with self.assertRaisesRegex(
+            ValueError,
+            r"`input_word_ids` holds the id 30 at position \(0, 1\), "
+            r"outside the valid range \[0, 30\) of AlbertEncoder's",
+        ):
+            encoder(inputs)
+        with self.assertRaisesRegex(
+            TypeError,
+            "unexpected keyword argument `num_layer`. Did you mean "
+            "`num_layers`",
+        ):
+            AlbertEncoder(**TINY, num_layer=1)

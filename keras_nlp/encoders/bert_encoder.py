@@ -42,6 +42,23 @@ class BertEncoder(Encoder):
     inside any `tf.distribute` strategy scope. `input_mask` marks real tokens
     with 1 and padding with 0; padded positions are never attended to.
 
+    Ids are checked wherever they have values. `input_word_ids` must lie in
+    `[0, vocab_size)` and `input_type_ids` in `[0, type_vocab_size)`; an id
+    outside raises a `ValueError` naming the input, the id, its position
+    and the valid range when the encoder is called on NumPy arrays or eager
+    tensors (of any backend, which includes every step of a model that
+    runs eagerly, such as `fit` on PyTorch or `run_eagerly=True`), and when
+    the in-memory arrays given to the encoder's own `fit`, `evaluate` or
+    `predict` are checked, once, before the first step. Inside a traced or
+    compiled function (`tf.function`, the TensorFlow and JAX `fit` and
+    `predict` steps with or without `jit_compile=True`, a TPU step, and so
+    any model that contains the encoder and is fed a `tf.data.Dataset`) no
+    check can raise on tensor values: there an out-of-range id gets a NaN
+    embedding, so every output that depends on it, and the loss, is NaN,
+    never a plausible value (`keras.callbacks.TerminateOnNaN` stops such a
+    run). A misspelled constructor argument raises a `TypeError` naming the
+    closest valid one.
+
     Under a mixed precision policy (`"mixed_float16"`, `"mixed_bfloat16"`)
     every output is in the compute dtype (float16 or bfloat16); layer norms
     and the attention softmax compute in float32 internally.
