@@ -98,8 +98,8 @@ def _run(script, backend):
 
 
 class ImportsTest(TestCase):
-    @pytest.mark.large
     @parameterized.named_parameters(("jax", "jax"), ("torch", "torch"))
+    @pytest.mark.large
     def test_modeling_works_without_tensorflow(self, backend):
         result = _run(_WITHOUT_TENSORFLOW, backend)
         self.assertEqual(result.returncode, 0, result.stderr[-3000:])
