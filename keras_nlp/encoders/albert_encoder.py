@@ -16,7 +16,7 @@
 
 import keras
 
-from keras_nlp.encoders import encoder_arguments
+from keras_nlp.encoders import argument_checks
 from keras_nlp.encoders.encoder import Encoder
 from keras_nlp.layers import layer_utils
 from keras_nlp.layers.on_device_embedding import OnDeviceEmbedding
@@ -126,8 +126,8 @@ class AlbertEncoder(Encoder):
         norm_epsilon=1e-12,
         **kwargs,
     ):
-        encoder_arguments.check_unknown_arguments(AlbertEncoder, kwargs)
-        initializer = encoder_arguments.check_encoder_arguments(
+        argument_checks.check_unknown_arguments(AlbertEncoder, kwargs)
+        initializer = argument_checks.check_encoder_arguments(
             sizes={
                 "vocab_size": vocab_size,
                 "embedding_width": embedding_width,
@@ -148,27 +148,24 @@ class AlbertEncoder(Encoder):
         )
         dtype = kwargs.pop("dtype", None)
 
-        def clone_initializer():
-            return layer_utils.clone_initializer(initializer)
-
         # === Layers ===
         self.word_embeddings = OnDeviceEmbedding(
             vocab_size=vocab_size,
             embedding_width=embedding_width,
-            initializer=clone_initializer(),
+            initializer=layer_utils.clone_initializer(initializer),
             dtype=dtype,
             name="word_embeddings",
         )
         self.position_embedding = PositionEmbedding(
             max_length=max_sequence_length,
-            initializer=clone_initializer(),
+            initializer=layer_utils.clone_initializer(initializer),
             dtype=dtype,
             name="position_embedding",
         )
         self.type_embeddings = OnDeviceEmbedding(
             vocab_size=type_vocab_size,
             embedding_width=embedding_width,
-            initializer=clone_initializer(),
+            initializer=layer_utils.clone_initializer(initializer),
             use_one_hot=True,
             dtype=dtype,
             name="type_embeddings",
@@ -185,7 +182,7 @@ class AlbertEncoder(Encoder):
             "...x,xy->...y",
             output_shape=hidden_size,
             bias_axes="y",
-            kernel_initializer=clone_initializer(),
+            kernel_initializer=layer_utils.clone_initializer(initializer),
             dtype=dtype,
             name="embedding_projection",
         )
@@ -197,7 +194,7 @@ class AlbertEncoder(Encoder):
             num_attention_heads=num_attention_heads,
             inner_dim=inner_dim,
             inner_activation=inner_activation,
-            kernel_initializer=clone_initializer(),
+            kernel_initializer=layer_utils.clone_initializer(initializer),
             norm_epsilon=norm_epsilon,
             output_dropout=output_dropout,
             attention_dropout=attention_dropout,
@@ -207,7 +204,7 @@ class AlbertEncoder(Encoder):
         self.pooler = keras.layers.Dense(
             hidden_size,
             activation="tanh",
-            kernel_initializer=clone_initializer(),
+            kernel_initializer=layer_utils.clone_initializer(initializer),
             dtype=dtype,
             name="pooler_transform",
         )

@@ -16,7 +16,7 @@
 
 import keras
 
-from keras_nlp.encoders import encoder_arguments
+from keras_nlp.encoders import argument_checks
 from keras_nlp.encoders.encoder import Encoder
 from keras_nlp.layers import layer_utils
 from keras_nlp.layers.on_device_embedding import OnDeviceEmbedding
@@ -157,8 +157,8 @@ class BertEncoder(Encoder):
         norm_epsilon=1e-12,
         **kwargs,
     ):
-        encoder_arguments.check_unknown_arguments(BertEncoder, kwargs)
-        initializer = encoder_arguments.check_encoder_arguments(
+        argument_checks.check_unknown_arguments(BertEncoder, kwargs)
+        initializer = argument_checks.check_encoder_arguments(
             sizes={
                 "vocab_size": vocab_size,
                 "hidden_size": hidden_size,
@@ -181,27 +181,24 @@ class BertEncoder(Encoder):
         dtype = kwargs.pop("dtype", None)
         width = embedding_width or hidden_size
 
-        def clone_initializer():
-            return layer_utils.clone_initializer(initializer)
-
         # === Layers ===
         self.word_embeddings = OnDeviceEmbedding(
             vocab_size=vocab_size,
             embedding_width=width,
-            initializer=clone_initializer(),
+            initializer=layer_utils.clone_initializer(initializer),
             dtype=dtype,
             name="word_embeddings",
         )
         self.position_embedding = PositionEmbedding(
             max_length=max_sequence_length,
-            initializer=clone_initializer(),
+            initializer=layer_utils.clone_initializer(initializer),
             dtype=dtype,
             name="position_embedding",
         )
         self.type_embeddings = OnDeviceEmbedding(
             vocab_size=type_vocab_size,
             embedding_width=width,
-            initializer=clone_initializer(),
+            initializer=layer_utils.clone_initializer(initializer),
             use_one_hot=True,
             dtype=dtype,
             name="type_embeddings",
@@ -219,7 +216,7 @@ class BertEncoder(Encoder):
                 "...x,xy->...y",
                 output_shape=hidden_size,
                 bias_axes="y",
-                kernel_initializer=clone_initializer(),
+                kernel_initializer=layer_utils.clone_initializer(initializer),
                 dtype=dtype,
                 name="embedding_projection",
             )
@@ -234,7 +231,7 @@ class BertEncoder(Encoder):
                 inner_dim=inner_dim,
                 inner_activation=inner_activation,
                 output_range=output_range if is_last else None,
-                kernel_initializer=clone_initializer(),
+                kernel_initializer=layer_utils.clone_initializer(initializer),
                 norm_epsilon=norm_epsilon,
                 output_dropout=output_dropout,
                 attention_dropout=attention_dropout,
@@ -245,7 +242,7 @@ class BertEncoder(Encoder):
         self.pooler = keras.layers.Dense(
             hidden_size,
             activation="tanh",
-            kernel_initializer=clone_initializer(),
+            kernel_initializer=layer_utils.clone_initializer(initializer),
             dtype=dtype,
             name="pooler_transform",
         )

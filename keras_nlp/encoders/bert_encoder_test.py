@@ -22,7 +22,7 @@ import pytest
 from absl.testing import parameterized
 
 from keras_nlp.encoders.bert_encoder import BertEncoder
-from keras_nlp.encoders.encoder_inputs import INPUT_NAMES
+from keras_nlp.encoders.inputs import INPUT_NAMES
 from keras_nlp.testing import numpy_bert
 from keras_nlp.testing.test_case import JIT_COMPILE
 from keras_nlp.testing.test_case import TestCase

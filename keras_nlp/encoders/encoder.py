@@ -16,15 +16,16 @@
 
 import keras
 
-from keras_nlp.encoders import encoder_inputs
+from keras_nlp.encoders import input_checks
 from keras_nlp.encoders import preset_utils
+from keras_nlp.encoders.inputs import INPUT_NAMES
 
 
 class Encoder(keras.Model):
     """Base class of keras_nlp's functional encoders (internal).
 
     Subclasses create their layers, wire them into a functional graph of the
-    three `encoder_inputs.INPUT_NAMES` inputs and keep their word embedding
+    three `INPUT_NAMES` inputs and keep their word embedding
     layer as `self.word_embeddings`. This class adds what every encoder
     shares: input checking and dict/list inputs in `__call__`, the same
     checks on the data of `fit`, `evaluate` and `predict`,
@@ -47,7 +48,7 @@ class Encoder(keras.Model):
         super().__setattr__(name, value)
 
     def __call__(self, inputs, *args, **kwargs):
-        inputs = encoder_inputs.standardize_encoder_inputs(inputs, self)
+        inputs = input_checks.standardize_encoder_inputs(inputs, self)
         return super().__call__(inputs, *args, **kwargs)
 
     def fit(self, x=None, *args, **kwargs):
@@ -86,10 +87,9 @@ class Encoder(keras.Model):
         checked batch by batch only where the step runs eagerly.
         """
         if isinstance(data, dict) or (
-            isinstance(data, (list, tuple))
-            and len(data) == len(encoder_inputs.INPUT_NAMES)
+            isinstance(data, (list, tuple)) and len(data) == len(INPUT_NAMES)
         ):
-            encoder_inputs.standardize_encoder_inputs(data, self)
+            input_checks.standardize_encoder_inputs(data, self)
 
     @classmethod
     def from_preset(cls, path, dtype=None):

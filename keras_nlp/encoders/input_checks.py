@@ -12,12 +12,12 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""The inputs of the BERT-family encoders: names, checks and id ranges."""
+"""The checks of the BERT-family encoders' inputs: structure, shapes, ids."""
 
 import keras
 import numpy as np
 
-INPUT_NAMES = ("input_word_ids", "input_mask", "input_type_ids")
+from keras_nlp.encoders.inputs import INPUT_NAMES
 
 
 def standardize_encoder_inputs(inputs, encoder):
