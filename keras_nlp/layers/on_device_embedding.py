@@ -124,12 +124,7 @@ class OnDeviceEmbedding(keras.layers.Layer):
     def call(self, inputs):
         _check_dtype(inputs.dtype)
         table = ops.cast(self.embeddings, self.compute_dtype)
-        valid = ops.logical_and(
-            ops.greater_equal(inputs, 0), ops.less(inputs, self.vocab_size)
-        )
-        # Look up row 0 for invalid ids (gathers would wrap negative ids or
-        # clamp large ones), then replace those rows by NaN.
-        ids = ops.where(valid, inputs, ops.zeros_like(inputs))
+        ids, valid = _valid_ids(inputs, self.vocab_size)
         if self.use_one_hot:
             one_hot = ops.one_hot(
                 ids, self.vocab_size, dtype=self.compute_dtype
@@ -137,11 +132,7 @@ class OnDeviceEmbedding(keras.layers.Layer):
             outputs = ops.matmul(one_hot, table)
         else:
             outputs = ops.take(table, ids, axis=0)
-        outputs = ops.where(
-            ops.expand_dims(valid, -1),
-            outputs,
-            ops.cast(float("nan"), self.compute_dtype),
-        )
+        outputs = _nan_where_invalid(outputs, valid)
         if self.scale_factor is not None:
             outputs = outputs * ops.cast(self.scale_factor, self.compute_dtype)
         return outputs
@@ -173,4 +164,26 @@ class OnDeviceEmbedding(keras.layers.Layer):
 def _check_dtype(dtype):
     layer_utils.check_integer_dtype(
         "inputs", dtype, "integer token ids (for `OnDeviceEmbedding`)"
+    )
+
+
+def _valid_ids(inputs, vocab_size):
+    """`(ids, valid)`: ids with 0 in place of those outside the vocabulary.
+
+    Gathers would wrap negative ids and clamp (XLA) or fault (TensorFlow on
+    CPU) on large ones, and one-hot gives zeros: row 0 is looked up
+    instead, and `_nan_where_invalid` then replaces it.
+    """
+    valid = ops.logical_and(
+        ops.greater_equal(inputs, 0), ops.less(inputs, vocab_size)
+    )
+    return ops.where(valid, inputs, ops.zeros_like(inputs)), valid
+
+
+def _nan_where_invalid(outputs, valid):
+    """NaN rows for the invalid ids, so that none gives a plausible row."""
+    return ops.where(
+        ops.expand_dims(valid, -1),
+        outputs,
+        ops.cast(float("nan"), outputs.dtype),
     )
