@@ -95,8 +95,13 @@ def pytest_ignore_collect(collection_path, config):
 
 def pytest_collection_modifyitems(config, items):
     if keras.config.backend() != "tensorflow":
-        selected = [item for item in items if "tf_only" not in item.keywords]
-        deselected = [item for item in items if "tf_only" in item.keywords]
+        # Paths named on the command line are collected even outside the
+        # modeling directories: deselect those tests here.
+        def runs_here(item):
+            return "tf_only" not in item.keywords and _is_collected(item.path)
+
+        selected = [item for item in items if runs_here(item)]
+        deselected = [item for item in items if not runs_here(item)]
         if deselected:
             config.hook.pytest_deselected(items=deselected)
             items[:] = selected
