@@ -247,6 +247,35 @@ class BertEncoderTest(TestCase):
             "float32",
         )
 
+    def test_trains_under_mixed_precision(self):
+        keras.config.set_dtype_policy("mixed_bfloat16")
+        encoder = BertEncoder(**TINY, output_dropout=0.0, attention_dropout=0.0)
+        inputs = [
+            keras.Input(shape=(None,), dtype="int32", name=name)
+            for name in INPUT_NAMES
+        ]
+        pooled = encoder(inputs)["pooled_output"]
+        logits = keras.layers.Dense(2, dtype="float32")(pooled)
+        model = keras.Model(inputs, logits)
+        model.compile(
+            optimizer=keras.optimizers.Adam(1e-2),
+            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+            jit_compile=JIT_COMPILE,
+        )
+        data = _inputs(batch_size=8)
+        features = [data[name] for name in INPUT_NAMES]
+        history = model.fit(features, np.array([0, 1] * 4), epochs=4, verbose=0)
+        losses = history.history["loss"]
+        self.assertTrue(np.all(np.isfinite(losses)))
+        self.assertLess(losses[-1], losses[0])
+        # The variables stay float32; only the computation is bfloat16.
+        self.assertEqual(
+            keras.backend.standardize_dtype(
+                encoder.get_embedding_table().dtype
+            ),
+            "float32",
+        )
+
     def test_preset_round_trip(self):
         encoder = BertEncoder(**TINY)
         numpy_bert.randomize_weights(encoder)
