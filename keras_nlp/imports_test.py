@@ -14,11 +14,13 @@
 
 """Tests of the package's imports: modeling code needs no TensorFlow."""
 
+import json
 import os
 import subprocess
 import sys
 import textwrap
 
+import keras
 import pytest
 from absl.testing import parameterized
 
@@ -68,20 +70,27 @@ _WITHOUT_TENSORFLOW = textwrap.dedent("""
 # With TensorFlow installed: `import keras_nlp` leaves the TensorFlow
 # subpackages alone until they are used.
 _LAZY = textwrap.dedent("""
+    import json
     import sys
+
+    import keras
 
     import keras_nlp
 
     assert "keras_nlp.tokenizers" not in sys.modules
     assert "keras_nlp.conversion" not in sys.modules
     assert "tensorflow_text" not in sys.modules
+    # Keras imports the module a saved keras_nlp layer names, so `.keras`
+    # files with tokenizer layers load without importing them first.
+    packer = keras.saving.deserialize_keras_object(json.loads(sys.argv[1]))
+    assert type(packer).__name__ == "BertPacker"
     assert keras_nlp.tokenizers.WordPieceTokenizer.__name__
     assert "tokenizers" in dir(keras_nlp)
     print("lazy")
     """)
 
 
-def _run(script, backend):
+def _run(script, backend, *args):
     environment = dict(
         os.environ,
         KERAS_BACKEND=backend,
@@ -89,7 +98,7 @@ def _run(script, backend):
         TF_CPP_MIN_LOG_LEVEL="3",
     )
     return subprocess.run(
-        [sys.executable, "-c", script],
+        [sys.executable, "-c", script, *args],
         env=environment,
         capture_output=True,
         text=True,
@@ -117,7 +126,10 @@ class ImportsTest(TestCase):
 
     @pytest.mark.large
     def test_tensorflow_subpackages_load_on_first_use(self):
-        result = _run(_LAZY, "tensorflow")
+        from keras_nlp.tokenizers.bert_packer import BertPacker
+
+        packer = keras.saving.serialize_keras_object(BertPacker(8, 2, 3, 0))
+        result = _run(_LAZY, "tensorflow", json.dumps(packer))
         self.assertEqual(result.returncode, 0, result.stderr[-3000:])
         self.assertEqual(result.stdout.strip(), "lazy")
 
