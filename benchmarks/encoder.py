@@ -14,19 +14,23 @@
 
 """Throughput, model FLOPs utilisation and memory of `BertEncoder`.
 
-For each config it measures inference (forward) and training-step
-throughput in sequences/s and tokens/s, with and without XLA, the model
-FLOPs utilisation (MFU) against a dense float32 matmul timed on the same
-machine in the same run, and the peak resident memory of the process that
-ran the config. Each figure is the median of several timed iterations after
-warm-up. Every (config, XLA) pair runs in its own process so that its peak
-memory is its own.
+For each Keras backend (TensorFlow, JAX, PyTorch) and config it measures
+inference (forward) and training-step throughput in sequences/s and
+tokens/s through Keras' own compiled functions (`predict_on_batch`,
+`train_on_batch`), the model FLOPs utilisation (MFU) against a dense
+float32 matmul timed on the same machine in the same run, and the peak
+resident memory of the process that ran the config. TensorFlow runs with
+and without XLA, JAX with XLA (`jax.jit`), PyTorch eagerly (Keras' default
+there). Each figure is the median of several timed iterations after
+warm-up. Every (backend, config, XLA) row runs in its own process, under
+its own `KERAS_BACKEND`, so that its peak memory is its own.
 
 Usage:
 
 ```shell
-python benchmarks/encoder.py                      # tiny, small, base
-python benchmarks/encoder.py --configs=tiny --iterations=3
+python benchmarks/encoder.py                      # every backend; small, base
+python benchmarks/encoder.py --configs=small --iterations=3
+python benchmarks/encoder.py --backends=jax,torch
 ```
 """
 
@@ -57,12 +61,20 @@ CONFIGS = {
 VOCAB_SIZE = 30522
 
 FLAGS = flags.FLAGS
-flags.DEFINE_list("configs", ["tiny", "small", "base"], "Configs to run.")
+flags.DEFINE_list("configs", ["small", "base"], "Configs to run.")
+flags.DEFINE_list(
+    "backends", ["tensorflow", "jax", "torch"], "Keras backends to run."
+)
 flags.DEFINE_integer("sequence_length", 128, "Tokens per sequence.")
 flags.DEFINE_integer("batch_size", 16, "Sequences per step.")
 flags.DEFINE_integer("warmup", 2, "Untimed iterations (after compiling).")
 flags.DEFINE_integer("iterations", 5, "Timed iterations; the median counts.")
-flags.DEFINE_string("worker", None, "Internal: run one config as JSON.")
+flags.DEFINE_string("worker", None, "Internal: run one row as JSON.")
+
+# The XLA settings each backend runs with: TensorFlow both ways, JAX
+# compiled (eager JAX runs op by op), PyTorch eagerly (Keras' default; its
+# `jit_compile=True` is torch.compile, not XLA).
+JIT_MODES = {"tensorflow": (False, True), "jax": (True,), "torch": (False,)}
 
 
 def encoder_flops(config, sequence_length):
@@ -86,32 +98,31 @@ def _median_seconds(step, warmup, iterations):
     return statistics.median(times)
 
 
-def matmul_flops_per_second(iterations=5):
+def matmul_flops_per_second(iterations=5, size=2048):
     """Peak-like float32 FLOP/s of a dense matmul on this machine.
 
-    The best of square matmuls of two sizes, with and without XLA (oneDNN
-    and XLA's CPU kernels differ), so that MFU is measured against the
-    fastest dense kernel TensorFlow offers here.
+    The better of TensorFlow's matmul with and without XLA (oneDNN and
+    XLA's CPU kernels differ), so that MFU is measured against the fastest
+    dense kernel offered here, the same for every backend's rows.
     """
     import tensorflow as tf
 
     best = 0.0
-    for size in (2048, 4096):
-        a = tf.random.normal((size, size))
-        b = tf.random.normal((size, size))
-        for jit in (False, True):
-            matmul = tf.function(lambda: tf.matmul(a, b), jit_compile=jit)
+    a = tf.random.normal((size, size))
+    b = tf.random.normal((size, size))
+    for jit in (False, True):
+        matmul = tf.function(lambda: tf.matmul(a, b), jit_compile=jit)
 
-            def step():
-                matmul().numpy()
+        def step():
+            matmul().numpy()
 
-            seconds = _median_seconds(step, warmup=2, iterations=iterations)
-            best = max(best, 2 * size**3 / seconds)
+        seconds = _median_seconds(step, warmup=2, iterations=iterations)
+        best = max(best, 2 * size**3 / seconds)
     return best
 
 
 def run_worker(spec):
-    """Measures one (config, XLA) pair; prints one JSON line."""
+    """Measures one (backend, config, XLA) row; prints one JSON line."""
     import keras
     import numpy as np
 
@@ -119,7 +130,6 @@ def run_worker(spec):
 
     config = CONFIGS[spec["config"]]
     batch, length = spec["batch_size"], spec["sequence_length"]
-    jit = spec["jit_compile"]
     encoder = keras_nlp.encoders.BertEncoder(
         vocab_size=VOCAB_SIZE,
         max_sequence_length=512,
@@ -135,33 +145,18 @@ def run_worker(spec):
     model.compile(
         optimizer=keras.optimizers.AdamW(1e-4),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        jit_compile=jit,
+        jit_compile=spec["jit_compile"],
     )
     rng = np.random.default_rng(0)
     ids = rng.integers(0, VOCAB_SIZE, (batch, length)).astype("int32")
     features = [ids, np.ones_like(ids), np.zeros_like(ids)]
     labels = rng.integers(0, 2, (batch,)).astype("int32")
-    import tensorflow as tf
-
-    model.make_train_function()
-    train_step = model.train_function
-    iterator = iter(
-        tf.data.Dataset.from_tensors((tuple(features), labels)).repeat()
-    )
-    # Inference as a serving model runs it: one compiled call per batch.
-    predict = tf.function(
-        lambda x: model(x, training=False),
-        jit_compile=jit,
-        reduce_retracing=True,
-    )
-    tensors = [tf.constant(x) for x in features]
 
     def forward():
-        predict(tensors).numpy()
+        np.asarray(model.predict_on_batch(features))
 
     def train():
-        logs = train_step(iterator)
-        float(logs["loss"])
+        float(np.asarray(model.train_on_batch(features, labels)))
 
     forward_seconds = _median_seconds(
         forward, spec["warmup"] + 1, spec["iterations"]
@@ -180,65 +175,90 @@ def run_worker(spec):
                 "train_flops": 3 * flops,
                 "peak_memory_mib": peak_kib / 1024,
                 "parameters": encoder.count_params(),
+                "backend_version": _backend_version(keras.config.backend()),
             }
         )
     )
+
+
+def _backend_version(backend):
+    module = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
+    return __import__(module[backend]).__version__
 
 
 def main(_):
     if FLAGS.worker:
         run_worker(json.loads(FLAGS.worker))
         return
-    import tensorflow as tf
-
-    peak = matmul_flops_per_second()
-    print(
-        f"TensorFlow {tf.__version__}, {os.cpu_count()} cores; best dense "
-        f"float32 matmul: {peak / 1e9:.1f} GFLOP/s\n"
-        f"batch {FLAGS.batch_size} x sequence {FLAGS.sequence_length}, "
-        f"median of {FLAGS.iterations} after {FLAGS.warmup} warm-up\n"
-    )
-    header = (
-        f"{'config':<6} {'xla':<4} {'params':>7} {'mode':<8} {'seq/s':>8} "
-        f"{'tokens/s':>10} {'ms/step':>8} {'MFU':>6} {'peak MiB':>9}"
-    )
-    print(header)
-    print("-" * len(header))
     for name in FLAGS.configs:
         if name not in CONFIGS:
             raise ValueError(
                 f"Unknown config {name!r}. Expected one of {sorted(CONFIGS)}."
             )
-        for jit in (False, True):
-            spec = {
-                "config": name,
-                "jit_compile": jit,
-                "batch_size": FLAGS.batch_size,
-                "sequence_length": FLAGS.sequence_length,
-                "warmup": FLAGS.warmup,
-                "iterations": FLAGS.iterations,
-            }
-            result = subprocess.run(
-                [sys.executable, __file__, f"--worker={json.dumps(spec)}"],
-                capture_output=True,
-                text=True,
+    for backend in FLAGS.backends:
+        if backend not in JIT_MODES:
+            raise ValueError(
+                f"Unknown backend {backend!r}. Expected one of "
+                f"{sorted(JIT_MODES)}."
             )
-            if result.returncode != 0:
-                print(result.stderr[-3000:])
-                raise RuntimeError(f"The {name} worker failed.")
-            figures = json.loads(result.stdout.strip().splitlines()[-1])
-            for mode in ("forward", "train"):
-                seconds = figures[f"{mode}_seconds"]
-                sequences = FLAGS.batch_size / seconds
-                mfu = figures[f"{mode}_flops"] / seconds / peak
-                print(
-                    f"{name:<6} {str(jit):<4} "
-                    f"{figures['parameters'] / 1e6:>6.1f}M {mode:<8} "
-                    f"{sequences:>8.1f} "
-                    f"{sequences * FLAGS.sequence_length:>10.0f} "
-                    f"{seconds * 1e3:>8.1f} {mfu:>6.1%} "
-                    f"{figures['peak_memory_mib']:>9.0f}"
-                )
+    peak = matmul_flops_per_second()
+    print(
+        f"{os.cpu_count()} cores; best dense float32 matmul (TensorFlow): "
+        f"{peak / 1e9:.1f} GFLOP/s\n"
+        f"batch {FLAGS.batch_size} x sequence {FLAGS.sequence_length}, "
+        f"median of {FLAGS.iterations} after {FLAGS.warmup} warm-up\n"
+    )
+    header = (
+        f"{'backend':<18} {'config':<6} {'xla':<5} {'params':>7} "
+        f"{'mode':<8} {'seq/s':>8} {'tokens/s':>10} {'ms/step':>8} "
+        f"{'MFU':>6} {'peak MiB':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for backend in FLAGS.backends:
+        for name in FLAGS.configs:
+            for jit in JIT_MODES[backend]:
+                figures = _run_row(backend, name, jit)
+                label = f"{backend} {figures['backend_version']}"
+                for mode in ("forward", "train"):
+                    seconds = figures[f"{mode}_seconds"]
+                    sequences = FLAGS.batch_size / seconds
+                    mfu = figures[f"{mode}_flops"] / seconds / peak
+                    print(
+                        f"{label:<18} {name:<6} {str(jit):<5} "
+                        f"{figures['parameters'] / 1e6:>6.1f}M {mode:<8} "
+                        f"{sequences:>8.1f} "
+                        f"{sequences * FLAGS.sequence_length:>10.0f} "
+                        f"{seconds * 1e3:>8.1f} {mfu:>6.1%} "
+                        f"{figures['peak_memory_mib']:>9.0f}",
+                        flush=True,
+                    )
+
+
+def _run_row(backend, config, jit):
+    spec = {
+        "config": config,
+        "jit_compile": jit,
+        "batch_size": FLAGS.batch_size,
+        "sequence_length": FLAGS.sequence_length,
+        "warmup": FLAGS.warmup,
+        "iterations": FLAGS.iterations,
+    }
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    environment = dict(os.environ, KERAS_BACKEND=backend)
+    environment["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [root, environment.get("PYTHONPATH")])
+    )
+    result = subprocess.run(
+        [sys.executable, __file__, f"--worker={json.dumps(spec)}"],
+        capture_output=True,
+        text=True,
+        env=environment,
+    )
+    if result.returncode != 0:
+        print(result.stderr[-3000:])
+        raise RuntimeError(f"The {backend} {config} worker failed.")
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":

@@ -16,9 +16,11 @@
 
 import keras
 
-from keras_nlp.encoders import encoder_utils
+from keras_nlp.encoders import argument_checks
 from keras_nlp.encoders.encoder import Encoder
 from keras_nlp.layers import layer_utils
+from keras_nlp.layers.on_device_embedding import OnDeviceEmbedding
+from keras_nlp.layers.position_embedding import PositionEmbedding
 from keras_nlp.layers.self_attention_mask import SelfAttentionMask
 from keras_nlp.layers.transformer_encoder import TransformerEncoder
 
@@ -32,7 +34,10 @@ class AlbertEncoder(Encoder):
     `hidden_size`, and a single `keras_nlp.layers.TransformerEncoder` is
     applied `num_layers` times, so the parameter count does not grow with
     depth. Inputs and outputs are those of `keras_nlp.encoders.BertEncoder`.
-    `input_mask` marks real tokens with 1 and padding with 0.
+    `input_mask` marks real tokens with 1 and padding with 0. Ids and
+    constructor arguments are checked as `keras_nlp.encoders.BertEncoder`
+    documents: out-of-range ids raise a `ValueError` wherever they have
+    values and give NaN outputs inside compiled steps.
 
     Reference:
         - [Lan et al., 2019](https://arxiv.org/abs/1909.11942)
@@ -121,7 +126,8 @@ class AlbertEncoder(Encoder):
         norm_epsilon=1e-12,
         **kwargs,
     ):
-        initializer = encoder_utils.check_encoder_arguments(
+        argument_checks.check_unknown_arguments(AlbertEncoder, kwargs)
+        initializer = argument_checks.check_encoder_arguments(
             sizes={
                 "vocab_size": vocab_size,
                 "embedding_width": embedding_width,
@@ -143,21 +149,47 @@ class AlbertEncoder(Encoder):
         dtype = kwargs.pop("dtype", None)
 
         # === Layers ===
-        self.embedding_stack = encoder_utils.EmbeddingStack(
+        self.word_embeddings = OnDeviceEmbedding(
             vocab_size=vocab_size,
-            type_vocab_size=type_vocab_size,
-            max_sequence_length=max_sequence_length,
             embedding_width=embedding_width,
-            hidden_size=hidden_size,
-            output_dropout=output_dropout,
-            norm_epsilon=norm_epsilon,
-            initializer=initializer,
+            initializer=layer_utils.clone_initializer(initializer),
             dtype=dtype,
-            always_project=True,
+            name="word_embeddings",
+        )
+        self.position_embedding = PositionEmbedding(
+            max_length=max_sequence_length,
+            initializer=layer_utils.clone_initializer(initializer),
+            dtype=dtype,
+            name="position_embedding",
+        )
+        self.type_embeddings = OnDeviceEmbedding(
+            vocab_size=type_vocab_size,
+            embedding_width=embedding_width,
+            initializer=layer_utils.clone_initializer(initializer),
+            use_one_hot=True,
+            dtype=dtype,
+            name="type_embeddings",
+        )
+        self.embeddings_layer_norm = keras.layers.LayerNormalization(
+            epsilon=norm_epsilon, dtype=dtype, name="embeddings_layer_norm"
+        )
+        self.embeddings_dropout = keras.layers.Dropout(
+            output_dropout, dtype=dtype, name="embeddings_dropout"
+        )
+        # ALBERT checkpoints always hold the projection, even when
+        # `embedding_width == hidden_size`.
+        self.embedding_projection = keras.layers.EinsumDense(
+            "...x,xy->...y",
+            output_shape=hidden_size,
+            bias_axes="y",
+            kernel_initializer=layer_utils.clone_initializer(initializer),
+            dtype=dtype,
+            name="embedding_projection",
         )
         self.self_attention_mask = SelfAttentionMask(
             dtype=dtype, name="self_attention_mask"
         )
+        # One block, applied `num_layers` times.
         self.transformer_layer = TransformerEncoder(
             num_attention_heads=num_attention_heads,
             inner_dim=inner_dim,
@@ -169,24 +201,48 @@ class AlbertEncoder(Encoder):
             dtype=dtype,
             name="transformer_layer",
         )
-        self.pooler = encoder_utils.pooler_layer(
-            hidden_size, initializer, dtype
+        self.pooler = keras.layers.Dense(
+            hidden_size,
+            activation="tanh",
+            kernel_initializer=layer_utils.clone_initializer(initializer),
+            dtype=dtype,
+            name="pooler_transform",
         )
 
         # === Functional model ===
-        inputs, outputs = encoder_utils.encoder_graph(
-            self.embedding_stack,
-            self.self_attention_mask,
-            [self.transformer_layer] * num_layers,
-            self.pooler,
+        word_ids = keras.Input(
+            shape=(None,), dtype="int32", name="input_word_ids"
         )
+        input_mask = keras.Input(
+            shape=(None,), dtype="int32", name="input_mask"
+        )
+        type_ids = keras.Input(
+            shape=(None,), dtype="int32", name="input_type_ids"
+        )
+        word_embeddings = self.word_embeddings(word_ids)
+        x = (
+            word_embeddings
+            + self.position_embedding(word_embeddings)
+            + self.type_embeddings(type_ids)
+        )
+        x = self.embeddings_dropout(self.embeddings_layer_norm(x))
+        x = self.embedding_projection(x)
+        attention_mask = self.self_attention_mask(x, input_mask)
+        encoder_outputs = []
+        for _ in range(num_layers):
+            x = self.transformer_layer(x, attention_mask=attention_mask)
+            encoder_outputs.append(x)
         super().__init__(
-            inputs=inputs,
-            outputs=outputs,
+            inputs=[word_ids, input_mask, type_ids],
+            outputs={
+                "sequence_output": x,
+                "pooled_output": self.pooler(x[:, 0, :]),
+                "encoder_outputs": encoder_outputs,
+            },
             **kwargs,
         )
         # Functional models ignore `dtype`; report the layers' policy.
-        self.dtype_policy = self.embedding_stack.word_embeddings.dtype_policy
+        self.dtype_policy = self.word_embeddings.dtype_policy
 
         # === Config ===
         self.vocab_size = vocab_size
@@ -204,3 +260,27 @@ class AlbertEncoder(Encoder):
         self.attention_dropout = attention_dropout
         self.initializer = initializer
         self.norm_epsilon = norm_epsilon
+
+    def get_config(self):
+        # The constructor arguments; `keras.Model.get_config` (the graph)
+        # is deliberately not used.
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": keras.dtype_policies.serialize(self.dtype_policy),
+            "vocab_size": self.vocab_size,
+            "embedding_width": self.embedding_width,
+            "hidden_size": self.hidden_size,
+            "num_layers": self.num_layers,
+            "num_attention_heads": self.num_attention_heads,
+            "max_sequence_length": self.max_sequence_length,
+            "type_vocab_size": self.type_vocab_size,
+            "inner_dim": self.inner_dim,
+            "inner_activation": keras.activations.serialize(
+                self.inner_activation
+            ),
+            "output_dropout": self.output_dropout,
+            "attention_dropout": self.attention_dropout,
+            "initializer": keras.initializers.serialize(self.initializer),
+            "norm_epsilon": self.norm_epsilon,
+        }

@@ -22,6 +22,7 @@ import numpy as np
 from keras_nlp.encoders.albert_encoder import AlbertEncoder
 from keras_nlp.encoders.bert_encoder import BertEncoder
 from keras_nlp.testing import numpy_bert
+from keras_nlp.testing.test_case import JIT_COMPILE
 from keras_nlp.testing.test_case import TestCase
 
 TINY = {
@@ -111,7 +112,7 @@ class AlbertEncoderTest(TestCase):
         model.compile(
             optimizer=keras.optimizers.Adam(1e-2),
             loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-            jit_compile=True,
+            jit_compile=JIT_COMPILE,
         )
         data = _inputs(batch_size=8)
         history = model.fit(
@@ -137,3 +138,17 @@ class AlbertEncoderTest(TestCase):
         with self.assertRaisesRegex(ValueError, "must hold integer ids"):
             inputs = _inputs()
             encoder(dict(inputs, input_type_ids=inputs["input_type_ids"] * 1.0))
+        inputs = _inputs()
+        inputs["input_word_ids"][0, 1] = 30
+        with self.assertRaisesRegex(
+            ValueError,
+            r"`input_word_ids` holds the id 30 at position \(0, 1\), "
+            r"outside the valid range \[0, 30\) of AlbertEncoder's",
+        ):
+            encoder(inputs)
+        with self.assertRaisesRegex(
+            TypeError,
+            "unexpected keyword argument `num_layer`. Did you mean "
+            "`num_layers`",
+        ):
+            AlbertEncoder(**TINY, num_layer=1)

@@ -16,9 +16,11 @@
 
 import keras
 
-from keras_nlp.encoders import encoder_utils
+from keras_nlp.encoders import argument_checks
 from keras_nlp.encoders.encoder import Encoder
 from keras_nlp.layers import layer_utils
+from keras_nlp.layers.on_device_embedding import OnDeviceEmbedding
+from keras_nlp.layers.position_embedding import PositionEmbedding
 from keras_nlp.layers.self_attention_mask import SelfAttentionMask
 from keras_nlp.layers.transformer_encoder import TransformerEncoder
 
@@ -39,6 +41,23 @@ class BertEncoder(Encoder):
     saved to `.keras`, compiled with XLA (`jit_compile=True`) and built
     inside any `tf.distribute` strategy scope. `input_mask` marks real tokens
     with 1 and padding with 0; padded positions are never attended to.
+
+    Ids are checked wherever they have values. `input_word_ids` must lie in
+    `[0, vocab_size)` and `input_type_ids` in `[0, type_vocab_size)`; an id
+    outside raises a `ValueError` naming the input, the id, its position
+    and the valid range when the encoder is called on NumPy arrays or eager
+    tensors (of any backend, which includes every step of a model that
+    runs eagerly, such as `fit` on PyTorch or `run_eagerly=True`), and when
+    the in-memory arrays given to the encoder's own `fit`, `evaluate` or
+    `predict` are checked, once, before the first step. Inside a traced or
+    compiled function (`tf.function`, the TensorFlow and JAX `fit` and
+    `predict` steps with or without `jit_compile=True`, a TPU step, and so
+    any model that contains the encoder and is fed a `tf.data.Dataset`) no
+    check can raise on tensor values: there an out-of-range id gets a NaN
+    embedding, so every output that depends on it, and the loss, is NaN,
+    never a plausible value (`keras.callbacks.TerminateOnNaN` stops such a
+    run). A misspelled constructor argument raises a `TypeError` naming the
+    closest valid one.
 
     Under a mixed precision policy (`"mixed_float16"`, `"mixed_bfloat16"`)
     every output is in the compute dtype (float16 or bfloat16); layer norms
@@ -138,7 +157,8 @@ class BertEncoder(Encoder):
         norm_epsilon=1e-12,
         **kwargs,
     ):
-        initializer = encoder_utils.check_encoder_arguments(
+        argument_checks.check_unknown_arguments(BertEncoder, kwargs)
+        initializer = argument_checks.check_encoder_arguments(
             sizes={
                 "vocab_size": vocab_size,
                 "hidden_size": hidden_size,
@@ -159,59 +179,109 @@ class BertEncoder(Encoder):
             initializer=initializer,
         )
         dtype = kwargs.pop("dtype", None)
+        width = embedding_width or hidden_size
 
         # === Layers ===
-        self.embedding_stack = encoder_utils.EmbeddingStack(
+        self.word_embeddings = OnDeviceEmbedding(
             vocab_size=vocab_size,
-            type_vocab_size=type_vocab_size,
-            max_sequence_length=max_sequence_length,
-            embedding_width=embedding_width or hidden_size,
-            hidden_size=hidden_size,
-            output_dropout=output_dropout,
-            norm_epsilon=norm_epsilon,
-            initializer=initializer,
+            embedding_width=width,
+            initializer=layer_utils.clone_initializer(initializer),
             dtype=dtype,
+            name="word_embeddings",
         )
+        self.position_embedding = PositionEmbedding(
+            max_length=max_sequence_length,
+            initializer=layer_utils.clone_initializer(initializer),
+            dtype=dtype,
+            name="position_embedding",
+        )
+        self.type_embeddings = OnDeviceEmbedding(
+            vocab_size=type_vocab_size,
+            embedding_width=width,
+            initializer=layer_utils.clone_initializer(initializer),
+            use_one_hot=True,
+            dtype=dtype,
+            name="type_embeddings",
+        )
+        self.embeddings_layer_norm = keras.layers.LayerNormalization(
+            epsilon=norm_epsilon, dtype=dtype, name="embeddings_layer_norm"
+        )
+        self.embeddings_dropout = keras.layers.Dropout(
+            output_dropout, dtype=dtype, name="embeddings_dropout"
+        )
+        self.embedding_projection = None
+        if width != hidden_size:
+            # Factorized embeddings, as in ALBERT.
+            self.embedding_projection = keras.layers.EinsumDense(
+                "...x,xy->...y",
+                output_shape=hidden_size,
+                bias_axes="y",
+                kernel_initializer=layer_utils.clone_initializer(initializer),
+                dtype=dtype,
+                name="embedding_projection",
+            )
         self.self_attention_mask = SelfAttentionMask(
             dtype=dtype, name="self_attention_mask"
         )
         self.transformer_layers = []
         for index in range(num_layers):
             is_last = index == num_layers - 1
-            self.transformer_layers.append(
-                TransformerEncoder(
-                    num_attention_heads=num_attention_heads,
-                    inner_dim=inner_dim,
-                    inner_activation=inner_activation,
-                    output_range=output_range if is_last else None,
-                    kernel_initializer=layer_utils.clone_initializer(
-                        initializer
-                    ),
-                    norm_epsilon=norm_epsilon,
-                    output_dropout=output_dropout,
-                    attention_dropout=attention_dropout,
-                    dtype=dtype,
-                    name=f"transformer_layer_{index}",
-                )
+            layer = TransformerEncoder(
+                num_attention_heads=num_attention_heads,
+                inner_dim=inner_dim,
+                inner_activation=inner_activation,
+                output_range=output_range if is_last else None,
+                kernel_initializer=layer_utils.clone_initializer(initializer),
+                norm_epsilon=norm_epsilon,
+                output_dropout=output_dropout,
+                attention_dropout=attention_dropout,
+                dtype=dtype,
+                name=f"transformer_layer_{index}",
             )
-        self.pooler = encoder_utils.pooler_layer(
-            hidden_size, initializer, dtype
+            self.transformer_layers.append(layer)
+        self.pooler = keras.layers.Dense(
+            hidden_size,
+            activation="tanh",
+            kernel_initializer=layer_utils.clone_initializer(initializer),
+            dtype=dtype,
+            name="pooler_transform",
         )
 
         # === Functional model ===
-        inputs, outputs = encoder_utils.encoder_graph(
-            self.embedding_stack,
-            self.self_attention_mask,
-            self.transformer_layers,
-            self.pooler,
+        word_ids = keras.Input(
+            shape=(None,), dtype="int32", name="input_word_ids"
         )
+        input_mask = keras.Input(
+            shape=(None,), dtype="int32", name="input_mask"
+        )
+        type_ids = keras.Input(
+            shape=(None,), dtype="int32", name="input_type_ids"
+        )
+        word_embeddings = self.word_embeddings(word_ids)
+        x = (
+            word_embeddings
+            + self.position_embedding(word_embeddings)
+            + self.type_embeddings(type_ids)
+        )
+        x = self.embeddings_dropout(self.embeddings_layer_norm(x))
+        if self.embedding_projection is not None:
+            x = self.embedding_projection(x)
+        attention_mask = self.self_attention_mask(x, input_mask)
+        encoder_outputs = []
+        for layer in self.transformer_layers:
+            x = layer(x, attention_mask=attention_mask)
+            encoder_outputs.append(x)
         super().__init__(
-            inputs=inputs,
-            outputs=outputs,
+            inputs=[word_ids, input_mask, type_ids],
+            outputs={
+                "sequence_output": x,
+                "pooled_output": self.pooler(x[:, 0, :]),
+                "encoder_outputs": encoder_outputs,
+            },
             **kwargs,
         )
         # Functional models ignore `dtype`; report the layers' policy.
-        self.dtype_policy = self.embedding_stack.word_embeddings.dtype_policy
+        self.dtype_policy = self.word_embeddings.dtype_policy
 
         # === Config ===
         self.vocab_size = vocab_size
@@ -230,3 +300,28 @@ class BertEncoder(Encoder):
         self.output_range = output_range
         self.embedding_width = embedding_width
         self.norm_epsilon = norm_epsilon
+
+    def get_config(self):
+        # The constructor arguments; `keras.Model.get_config` (the graph)
+        # is deliberately not used.
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": keras.dtype_policies.serialize(self.dtype_policy),
+            "vocab_size": self.vocab_size,
+            "hidden_size": self.hidden_size,
+            "num_layers": self.num_layers,
+            "num_attention_heads": self.num_attention_heads,
+            "max_sequence_length": self.max_sequence_length,
+            "type_vocab_size": self.type_vocab_size,
+            "inner_dim": self.inner_dim,
+            "inner_activation": keras.activations.serialize(
+                self.inner_activation
+            ),
+            "output_dropout": self.output_dropout,
+            "attention_dropout": self.attention_dropout,
+            "initializer": keras.initializers.serialize(self.initializer),
+            "output_range": self.output_range,
+            "embedding_width": self.embedding_width,
+            "norm_epsilon": self.norm_epsilon,
+        }

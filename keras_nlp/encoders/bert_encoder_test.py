@@ -18,10 +18,13 @@ import os
 
 import keras
 import numpy as np
+import pytest
 from absl.testing import parameterized
 
 from keras_nlp.encoders.bert_encoder import BertEncoder
+from keras_nlp.encoders.inputs import INPUT_NAMES
 from keras_nlp.testing import numpy_bert
+from keras_nlp.testing.test_case import JIT_COMPILE
 from keras_nlp.testing.test_case import TestCase
 
 TINY = {
@@ -207,7 +210,7 @@ class BertEncoderTest(TestCase):
         model.compile(
             optimizer=keras.optimizers.Adam(1e-2),
             loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-            jit_compile=True,
+            jit_compile=JIT_COMPILE,
         )
         data = _inputs(batch_size=8)
         features = [
@@ -237,6 +240,35 @@ class BertEncoderTest(TestCase):
             self.assertTrue(
                 np.all(np.isfinite(keras.ops.convert_to_numpy(outputs[name])))
             )
+        self.assertEqual(
+            keras.backend.standardize_dtype(
+                encoder.get_embedding_table().dtype
+            ),
+            "float32",
+        )
+
+    def test_trains_under_mixed_precision(self):
+        keras.config.set_dtype_policy("mixed_bfloat16")
+        encoder = BertEncoder(**TINY, output_dropout=0.0, attention_dropout=0.0)
+        inputs = [
+            keras.Input(shape=(None,), dtype="int32", name=name)
+            for name in INPUT_NAMES
+        ]
+        pooled = encoder(inputs)["pooled_output"]
+        logits = keras.layers.Dense(2, dtype="float32")(pooled)
+        model = keras.Model(inputs, logits)
+        model.compile(
+            optimizer=keras.optimizers.Adam(1e-2),
+            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+            jit_compile=JIT_COMPILE,
+        )
+        data = _inputs(batch_size=8)
+        features = [data[name] for name in INPUT_NAMES]
+        history = model.fit(features, np.array([0, 1] * 4), epochs=4, verbose=0)
+        losses = history.history["loss"]
+        self.assertTrue(np.all(np.isfinite(losses)))
+        self.assertLess(losses[-1], losses[0])
+        # The variables stay float32; only the computation is bfloat16.
         self.assertEqual(
             keras.backend.standardize_dtype(
                 encoder.get_embedding_table().dtype
@@ -309,6 +341,104 @@ class BertEncoderTest(TestCase):
             encoder({key: value[0] for key, value in inputs.items()})
         with self.assertRaisesRegex(ValueError, "same shape"):
             encoder(dict(inputs, input_mask=inputs["input_mask"][:, :4]))
+
+    @parameterized.named_parameters(
+        ("negative_word_id", "input_word_ids", -1, "vocab_size", 30),
+        ("word_id_vocab_size", "input_word_ids", 30, "vocab_size", 30),
+        ("negative_type_id", "input_type_ids", -1, "type_vocab_size", 2),
+        ("type_id_type_vocab_size", "input_type_ids", 2, "type_vocab_size", 2),
+    )
+    def test_out_of_range_ids_raise(self, name, bad_id, size_name, size):
+        encoder = BertEncoder(**TINY)
+        inputs = _inputs()
+        inputs[name] = inputs[name].copy()
+        inputs[name][1, 2] = bad_id
+        pattern = (
+            rf"`{name}` holds the id {bad_id} at position \(1, 2\), "
+            rf"outside the valid range \[0, {size}\) of BertEncoder's "
+            rf"`{size_name}`.*build the encoder with a larger `{size_name}`"
+        )
+        tensors = {
+            key: keras.ops.convert_to_tensor(value)
+            for key, value in inputs.items()
+        }
+        as_list = [inputs[key] for key in INPUT_NAMES]
+        for value in (inputs, tensors, as_list):
+            with self.assertRaisesRegex(ValueError, pattern):
+                encoder(value)
+        # `fit`, `evaluate` and `predict` check in-memory data before any
+        # (compiled) step runs.
+        encoder.compile(optimizer="sgd", loss={"pooled_output": "mse"})
+        targets = {"pooled_output": np.zeros((2, TINY["hidden_size"]))}
+        with self.assertRaisesRegex(ValueError, pattern):
+            encoder.predict(inputs, verbose=0)
+        with self.assertRaisesRegex(ValueError, pattern):
+            encoder.evaluate(inputs, targets, verbose=0)
+        with self.assertRaisesRegex(ValueError, pattern):
+            encoder.fit(inputs, targets, verbose=0)
+        with self.assertRaisesRegex(ValueError, pattern):
+            encoder.fit(_inputs(), targets, validation_data=(inputs, targets))
+
+    def test_predict_checks_pass_valid_data(self):
+        encoder = BertEncoder(**TINY)
+        inputs = _inputs()
+        predicted = encoder.predict(inputs, verbose=0)
+        self.assertAllClose(
+            predicted["pooled_output"],
+            encoder(inputs)["pooled_output"],
+            atol=1e-5,
+        )
+
+    def test_out_of_range_ids_inside_a_compiled_step(self):
+        # A compiled step cannot raise on values: the ids that reach one
+        # give NaN outputs, never a plausible value. On PyTorch the step
+        # runs eagerly, so the encoder raises.
+        encoder = BertEncoder(**TINY)
+        inputs = [
+            keras.Input(shape=(None,), dtype="int32", name=name)
+            for name in INPUT_NAMES
+        ]
+        model = keras.Model(inputs, encoder(inputs)["pooled_output"])
+        model.compile(jit_compile=JIT_COMPILE)
+        for name, bad_id in (("input_word_ids", 30), ("input_type_ids", -1)):
+            data = _inputs()
+            data[name][1, 2] = bad_id
+            features = [data[key] for key in INPUT_NAMES]
+            if keras.config.backend() == "torch":
+                with self.assertRaisesRegex(ValueError, f"`{name}` holds"):
+                    model.predict(features, verbose=0)
+                continue
+            pooled = model.predict(features, batch_size=2, verbose=0)
+            self.assertTrue(np.all(np.isfinite(pooled[0])))
+            self.assertTrue(np.all(np.isnan(pooled[1])))
+
+    @pytest.mark.tf_only
+    def test_out_of_range_ids_inside_tf_function(self):
+        import tensorflow as tf
+
+        encoder = BertEncoder(**TINY)
+        data = _inputs()
+        data["input_word_ids"][1, 2] = -1
+        outputs = tf.function(encoder)(data)
+        pooled = keras.ops.convert_to_numpy(outputs["pooled_output"])
+        self.assertTrue(np.all(np.isfinite(pooled[0])))
+        self.assertTrue(np.all(np.isnan(pooled[1])))
+
+    @parameterized.named_parameters(
+        ("num_layer", {"num_layer": 1}, "num_layers"),
+        ("max_seq_length", {"max_seq_length": 8}, "max_sequence_length"),
+        ("intermediate", {"inner_dims": 8}, "inner_dim"),
+    )
+    def test_misspelled_arguments_raise(self, kwargs, suggestion):
+        (name,) = kwargs
+        with self.assertRaisesRegex(
+            TypeError,
+            rf"BertEncoder got an unexpected keyword argument `{name}`\. "
+            rf"Did you mean `{suggestion}`\?",
+        ):
+            BertEncoder(**TINY, **kwargs)
+        with self.assertRaisesRegex(TypeError, "Valid arguments: .*vocab_size"):
+            BertEncoder(**TINY, zzz=1)
 
     def test_preset_leaves_the_dtype_policy_to_the_loader(self):
         keras.config.set_dtype_policy("mixed_bfloat16")

@@ -14,28 +14,24 @@
 
 """The base class of the BERT-family functional encoders."""
 
-import inspect
-
-import keras
-
-from keras_nlp.encoders import encoder_utils
+from keras_nlp.encoders import input_checks
+from keras_nlp.encoders.functional_model import FunctionalModel
 
 
-class Encoder(keras.Model):
+class Encoder(FunctionalModel):
     """Base class of keras_nlp's functional encoders (internal).
 
-    Subclasses build their functional graph in `__init__` from the three
-    `encoder_utils.encoder_inputs()` and keep their word embedding layer as
-    `self.embedding_stack.word_embeddings`. This class adds what every
-    encoder shares: input checking and dict/list inputs in `__call__`,
+    Subclasses create their layers, wire them into a functional graph of the
+    three `INPUT_NAMES` inputs and keep their word embedding
+    layer as `self.word_embeddings`. This class adds what every encoder
+    shares: input checking and dict/list inputs in `__call__`, the same
+    checks on the data of `fit`, `evaluate` and `predict`,
     `get_embedding_table()` for weight tying, `from_config`, and the preset
     directory readers and writers.
     """
 
     def __call__(self, inputs, *args, **kwargs):
-        inputs = encoder_utils.standardize_encoder_inputs(
-            inputs, self.max_sequence_length, self.__class__.__name__
-        )
+        inputs = input_checks.standardize_encoder_inputs(inputs, self)
         return super().__call__(inputs, *args, **kwargs)
 
     def get_embedding_table(self):
@@ -44,31 +40,14 @@ class Encoder(keras.Model):
         Pass it to `keras_nlp.layers.MaskedLM(embedding_table=...)` so that
         the masked-LM head predicts tokens with the encoder's own table.
         """
-        return self.embedding_stack.word_embeddings.embeddings
-
-    def get_config(self):
-        # The constructor arguments, each stored as a same-named attribute;
-        # `keras.Model.get_config` (the graph) is deliberately not used.
-        config = {
-            "name": self.name,
-            "trainable": self.trainable,
-            "dtype": keras.dtype_policies.serialize(self.dtype_policy),
-        }
-        parameters = inspect.signature(self.__class__.__init__).parameters
-        for name, parameter in parameters.items():
-            if name == "self" or parameter.kind is parameter.VAR_KEYWORD:
-                continue
-            value = getattr(self, name)
-            if name == "initializer":
-                value = keras.initializers.serialize(value)
-            elif name.endswith("activation"):
-                value = keras.activations.serialize(value)
-            config[name] = value
-        return config
+        return self.word_embeddings.embeddings
 
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+    def _checked_encoder(self):
+        return self
 
     @classmethod
     def from_preset(cls, path, dtype=None):

@@ -111,3 +111,49 @@ def check_integer_dtype(name, dtype, meaning):
             f"{name}.dtype={dtype}. Cast it to an integer dtype such as "
             "`'int32'`."
         )
+
+
+def split_mask_argument(layer_name, mask_name, inputs, mask, required=False):
+    """Separates a layer's data from its mask, given in a list or keyword.
+
+    The mask-taking layers accept `layer(inputs, mask_name=mask)`,
+    `layer([inputs, mask])` and `layer([inputs])`. This works on tensors and
+    on their shapes alike (in `build` and `compute_output_shape`).
+
+    Args:
+        layer_name: str, the layer's class name, for the messages.
+        mask_name: str, the mask argument's name, such as `"to_mask"`.
+        inputs: the data, or a list `[data]` or `[data, mask]` (tensors or
+            shapes).
+        mask: the mask passed by keyword, or `None`.
+        required: bool. Whether a missing mask is an error.
+
+    Returns:
+        A tuple `(data, mask)`; `mask` may be `None` unless `required`.
+    """
+    if isinstance(inputs, (list, tuple)) and not _is_shape(inputs):
+        if len(inputs) not in (1, 2) or (len(inputs) == 2 and mask is not None):
+            raise ValueError(
+                f"`{layer_name}` takes its inputs and `{mask_name}` either "
+                f"as a list `[inputs, {mask_name}]` or as two arguments "
+                f"`layer(inputs, {mask_name})`, the mask at most once. "
+                f"Received: a list of {len(inputs)} inputs and "
+                f"{mask_name}={'None' if mask is None else 'set'}. Pass the "
+                f"mask either in the list or as `{mask_name}=`."
+            )
+        if len(inputs) == 2:
+            inputs, mask = inputs
+        else:
+            inputs = inputs[0]
+    if required and mask is None:
+        raise ValueError(
+            f"`{layer_name}` needs a `{mask_name}`. Received: "
+            f"{mask_name}=None. Call `layer([inputs, {mask_name}])` or "
+            f"`layer(inputs, {mask_name})`."
+        )
+    return inputs, mask
+
+
+def _is_shape(value):
+    """Whether `value` is one shape (not a list of shapes or tensors)."""
+    return all(dim is None or isinstance(dim, int) for dim in value)

@@ -79,3 +79,32 @@ class LayerUtilsTest(TestCase):
         clone = layer_utils.clone_initializer(initializer)
         self.assertIsNot(clone, initializer)
         self.assertEqual(clone.get_config(), initializer.get_config())
+
+    def test_split_mask_argument(self):
+        data, mask = np.zeros((2, 3, 4)), np.ones((2, 3, 3))
+
+        def split(*args, **kwargs):
+            return layer_utils.split_mask_argument(
+                "Layer", "mask", *args, **kwargs
+            )
+
+        for inputs, keyword in (
+            ([data, mask], None),
+            (data, mask),
+            ([data], mask),
+        ):
+            got_data, got_mask = split(inputs, keyword)
+            self.assertIs(got_data, data)
+            self.assertIs(got_mask, mask)
+        self.assertEqual(split(data, None), (data, None))
+        # Shapes follow the same convention; one shape is not a list.
+        self.assertEqual(
+            split([(2, 3, 4), (2, 3, 3)], None), ((2, 3, 4), (2, 3, 3))
+        )
+        self.assertEqual(split((None, 3, 4), None), ((None, 3, 4), None))
+        with self.assertRaisesRegex(ValueError, "the mask at most once"):
+            split([data, mask], mask)
+        with self.assertRaisesRegex(ValueError, "a list of 3 inputs"):
+            split([data, mask, mask], None)
+        with self.assertRaisesRegex(ValueError, "`Layer` needs a `mask`"):
+            split(data, None, required=True)

@@ -33,11 +33,15 @@ class OnDeviceEmbedding(keras.layers.Layer):
     vocabularies (such as the token type vocabulary), at the cost of memory
     proportional to `vocab_size`. Both paths give the same result.
 
-    Ids must lie in `[0, vocab_size)`. The layer makes no decisions on tensor
-    values, so out-of-range ids are not checked: what they return depends on
-    the lookup path, backend and device. The layer does not produce a Keras
-    mask. The output is in the layer's compute dtype, so it follows a mixed
-    precision policy.
+    Ids must lie in `[0, vocab_size)`. The layer makes no Python decisions
+    on tensor values (it compiles with XLA), so it cannot raise on an
+    out-of-range id; instead such an id (negative, or `>= vocab_size`) gets
+    a row of NaN on every backend, device and lookup path, never another
+    token's row or zeros, so that a wrong id can never give a plausible
+    output. The encoders raise a `ValueError` for such ids before they get
+    here wherever the ids have values (see `keras_nlp.encoders.BertEncoder`).
+    The layer does not produce a Keras mask. The output is in the layer's
+    compute dtype, so it follows a mixed precision policy.
 
     Reference:
     - [Devlin et al., 2019](https://arxiv.org/abs/1810.04805), BERT:
@@ -123,13 +127,15 @@ class OnDeviceEmbedding(keras.layers.Layer):
     def call(self, inputs):
         _check_dtype(inputs.dtype)
         table = ops.cast(self.embeddings, self.compute_dtype)
+        ids, valid = _valid_ids(inputs, self.vocab_size)
         if self.use_one_hot:
             one_hot = ops.one_hot(
-                inputs, self.vocab_size, dtype=self.compute_dtype
+                ids, self.vocab_size, dtype=self.compute_dtype
             )
             outputs = ops.matmul(one_hot, table)
         else:
-            outputs = ops.take(table, inputs, axis=0)
+            outputs = ops.take(table, ids, axis=0)
+        outputs = _nan_where_invalid(outputs, valid)
         if self.scale_factor is not None:
             outputs = outputs * ops.cast(self.scale_factor, self.compute_dtype)
         return outputs
@@ -201,6 +207,7 @@ class OnDeviceEmbedding(keras.layers.Layer):
 
     def _int8_call(self, inputs):
         _check_dtype(inputs.dtype)
+        ids, valid = _valid_ids(inputs, self.vocab_size)
         if self.use_one_hot:
             table = ops.divide(
                 ops.cast(self.embeddings, self.compute_dtype),
@@ -209,16 +216,17 @@ class OnDeviceEmbedding(keras.layers.Layer):
                 ),
             )
             one_hot = ops.one_hot(
-                inputs, self.vocab_size, dtype=self.compute_dtype
+                ids, self.vocab_size, dtype=self.compute_dtype
             )
             outputs = ops.matmul(one_hot, table)
         else:
             rows = ops.cast(
-                ops.take(self.embeddings, inputs, axis=0), self.compute_dtype
+                ops.take(self.embeddings, ids, axis=0), self.compute_dtype
             )
-            scale = ops.take(self.embeddings_scale, inputs, axis=0)
+            scale = ops.take(self.embeddings_scale, ids, axis=0)
             scale = ops.expand_dims(ops.cast(scale, self.compute_dtype), -1)
             outputs = ops.divide(rows, scale)
+        outputs = _nan_where_invalid(outputs, valid)
         if self.scale_factor is not None:
             outputs = outputs * ops.cast(self.scale_factor, self.compute_dtype)
         return outputs
@@ -227,4 +235,26 @@ class OnDeviceEmbedding(keras.layers.Layer):
 def _check_dtype(dtype):
     layer_utils.check_integer_dtype(
         "inputs", dtype, "integer token ids (for `OnDeviceEmbedding`)"
+    )
+
+
+def _valid_ids(inputs, vocab_size):
+    """`(ids, valid)`: ids with 0 in place of those outside the vocabulary.
+
+    Gathers would wrap negative ids and clamp (XLA) or fault (TensorFlow on
+    CPU) on large ones, and one-hot gives zeros: row 0 is looked up
+    instead, and `_nan_where_invalid` then replaces it.
+    """
+    valid = ops.logical_and(
+        ops.greater_equal(inputs, 0), ops.less(inputs, vocab_size)
+    )
+    return ops.where(valid, inputs, ops.zeros_like(inputs)), valid
+
+
+def _nan_where_invalid(outputs, valid):
+    """NaN rows for the invalid ids, so that none gives a plausible row."""
+    return ops.where(
+        ops.expand_dims(valid, -1),
+        outputs,
+        ops.cast(float("nan"), outputs.dtype),
     )

@@ -20,6 +20,7 @@ from absl.testing import parameterized
 from keras import ops
 
 from keras_nlp.layers.on_device_embedding import OnDeviceEmbedding
+from keras_nlp.testing.test_case import JIT_COMPILE
 from keras_nlp.testing.test_case import TestCase
 
 VOCAB_SIZE = 10
@@ -109,6 +110,31 @@ class OnDeviceEmbeddingTest(TestCase):
             self.assertAllClose(gather_outputs, expected, atol=0, rtol=0)
             self.assertAllClose(one_hot(ids), expected, atol=1e-6)
             self.assertAllClose(one_hot(ids), gather_outputs, atol=1e-6)
+
+    @parameterized.named_parameters(
+        ("gather", False, False),
+        ("one_hot", True, False),
+        ("gather_compiled", False, True),
+        ("one_hot_compiled", True, True),
+    )
+    def test_out_of_range_ids_give_nan_rows(self, use_one_hot, compiled):
+        # A gather would wrap -1 to the last row and clamp VOCAB_SIZE under
+        # XLA; one-hot would give zeros. Every path must give NaN instead.
+        table = np.arange(VOCAB_SIZE * EMBEDDING_WIDTH, dtype="float32")
+        table = table.reshape(VOCAB_SIZE, EMBEDDING_WIDTH)
+        layer = _layer_with_table(table, use_one_hot=use_one_hot)
+        ids = np.array([[3, -1, VOCAB_SIZE, VOCAB_SIZE - 1, -11]], "int32")
+        if compiled:
+            inputs = keras.Input(shape=(5,), dtype="int32")
+            model = keras.Model(inputs, layer(inputs))
+            model.compile(jit_compile=JIT_COMPILE)
+            outputs = model.predict(ids, verbose=0)
+        else:
+            outputs = ops.convert_to_numpy(layer(ids))
+        self.assertAllClose(outputs[0, 0], table[3])
+        self.assertAllClose(outputs[0, 3], table[VOCAB_SIZE - 1])
+        for position in (1, 2, 4):
+            self.assertTrue(np.all(np.isnan(outputs[0, position])))
 
     @parameterized.named_parameters(("gather", False), ("one_hot", True))
     def test_scale_factor(self, use_one_hot):

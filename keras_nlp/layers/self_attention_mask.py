@@ -17,6 +17,8 @@
 import keras
 from keras import ops
 
+from keras_nlp.layers import layer_utils
+
 
 @keras.saving.register_keras_serializable(package="keras_nlp")
 class SelfAttentionMask(keras.layers.Layer):
@@ -76,7 +78,8 @@ class SelfAttentionMask(keras.layers.Layer):
         super().__init__(**kwargs)
 
     def build(self, inputs_shape, to_mask_shape=None):
-        from_shape, to_mask_shape = _unpack_shapes(inputs_shape, to_mask_shape)
+        from_shape, to_mask_shape = _split(inputs_shape, to_mask_shape)
+        from_shape, to_mask_shape = tuple(from_shape), tuple(to_mask_shape)
         if len(from_shape) not in (2, 3):
             raise ValueError(
                 "`from_tensor` (the first input of `SelfAttentionMask`) must "
@@ -106,7 +109,7 @@ class SelfAttentionMask(keras.layers.Layer):
             )
 
     def call(self, inputs, to_mask=None):
-        from_tensor, to_mask = _unpack_inputs(inputs, to_mask)
+        from_tensor, to_mask = _split(inputs, to_mask)
         batch_size = ops.shape(to_mask)[0]
         from_length = ops.shape(from_tensor)[1]
         to_mask = ops.cast(ops.cast(to_mask, "bool"), self.compute_dtype)
@@ -116,54 +119,15 @@ class SelfAttentionMask(keras.layers.Layer):
         return ones * to_mask
 
     def compute_output_shape(self, inputs_shape, to_mask_shape=None):
-        from_shape, to_mask_shape = _unpack_shapes(inputs_shape, to_mask_shape)
+        from_shape, to_mask_shape = _split(inputs_shape, to_mask_shape)
+        from_shape, to_mask_shape = tuple(from_shape), tuple(to_mask_shape)
         batch_size = to_mask_shape[0]
         if batch_size is None:
             batch_size = from_shape[0]
         return (batch_size, from_shape[1], to_mask_shape[1])
 
 
-def _is_shape(value):
-    """Whether `value` is one shape (not a list of shapes)."""
-    return all(dim is None or isinstance(dim, int) for dim in value)
-
-
-def _unpack_shapes(inputs_shape, to_mask_shape):
-    if not _is_shape(inputs_shape):
-        if len(inputs_shape) != 2 or to_mask_shape is not None:
-            raise ValueError(
-                "`SelfAttentionMask` takes a `from_tensor` and a `to_mask`, "
-                "either as a list `[from_tensor, to_mask]` or as two "
-                "arguments. Received: input shapes "
-                f"{inputs_shape} and to_mask_shape={to_mask_shape}. Call "
-                "`layer([from_tensor, to_mask])` or "
-                "`layer(from_tensor, to_mask)`."
-            )
-        inputs_shape, to_mask_shape = inputs_shape
-    if to_mask_shape is None:
-        raise ValueError(
-            "`SelfAttentionMask` needs a `to_mask`. Received only "
-            f"from_tensor.shape={tuple(inputs_shape)}. Call "
-            "`layer([from_tensor, to_mask])` or `layer(from_tensor, to_mask)`."
-        )
-    return tuple(inputs_shape), tuple(to_mask_shape)
-
-
-def _unpack_inputs(inputs, to_mask):
-    if isinstance(inputs, (list, tuple)):
-        if len(inputs) != 2 or to_mask is not None:
-            raise ValueError(
-                "`SelfAttentionMask` takes a `from_tensor` and a `to_mask`, "
-                "either as a list `[from_tensor, to_mask]` or as two "
-                f"arguments. Received: a list of {len(inputs)} inputs and "
-                f"to_mask={to_mask!r}. Call `layer([from_tensor, to_mask])` "
-                "or `layer(from_tensor, to_mask)`."
-            )
-        return inputs[0], inputs[1]
-    if to_mask is None:
-        raise ValueError(
-            "`SelfAttentionMask` needs a `to_mask`. Received: to_mask=None. "
-            "Call `layer([from_tensor, to_mask])` or "
-            "`layer(from_tensor, to_mask)`."
-        )
-    return inputs, to_mask
+def _split(inputs, to_mask):
+    return layer_utils.split_mask_argument(
+        "SelfAttentionMask", "to_mask", inputs, to_mask, required=True
+    )

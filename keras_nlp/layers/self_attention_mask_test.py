@@ -20,6 +20,7 @@ from absl.testing import parameterized
 from keras import ops
 
 from keras_nlp.layers.self_attention_mask import SelfAttentionMask
+from keras_nlp.testing.test_case import JIT_COMPILE
 from keras_nlp.testing.test_case import TestCase
 
 WORD_IDS = np.array([[5, 6, 7, 8, 0], [3, 4, 0, 0, 0]], dtype="int32")
@@ -131,7 +132,7 @@ class SelfAttentionMaskTest(TestCase):
         padding_mask = keras.Input(shape=(None,), dtype="int32")
         outputs = SelfAttentionMask()([word_ids, padding_mask])
         model = keras.Model([word_ids, padding_mask], outputs)
-        model.compile(jit_compile=True)
+        model.compile(jit_compile=JIT_COMPILE)
         outputs = model.predict([WORD_IDS, PADDING_MASK], verbose=0)
         self.assertAllEqual(outputs, _np_attention_mask(5, PADDING_MASK))
 

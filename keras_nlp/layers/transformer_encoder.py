@@ -62,9 +62,13 @@ class TransformerEncoder(keras.layers.Layer):
     (last axis) each query (middle axis) may attend to, 1 (or any nonzero
     value) for allowed and 0 for masked. Build it from a padding mask with
     `keras_nlp.layers.SelfAttentionMask`. Masked keys get no attention
-    weight, so the outputs at the other positions do not depend on the
-    values of padded tokens. Without a mask every position attends to every
-    position. The layer does not consume Keras' implicit masks.
+    weight, and the values of a key that no query may attend to (a padded
+    token) are selected away, so the outputs at the other positions do not
+    depend on the values of padded tokens, even NaN or infinite ones. (A key
+    masked for some queries only, as in a causal mask, is still weighted by
+    zero for those queries, so a NaN in it reaches them.) Without a mask
+    every position attends to every position. The layer does not consume
+    Keras' implicit masks.
 
     Under a mixed precision policy (`"mixed_float16"`, `"mixed_bfloat16"`)
     the matrix multiplications run in the compute dtype while the softmax
@@ -193,13 +197,7 @@ class TransformerEncoder(keras.layers.Layer):
         attention_initializer=None,
         **kwargs,
     ):
-        activity_regularizer = layer_utils.get_keras_object(
-            keras.regularizers.get,
-            "regularizer",
-            "activity_regularizer",
-            activity_regularizer,
-        )
-        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        super().__init__(**kwargs)
         layer_utils.check_positive_int(
             "num_attention_heads", num_attention_heads
         )
@@ -226,62 +224,36 @@ class TransformerEncoder(keras.layers.Layer):
             "inner_activation", inner_activation
         )
         self.output_range = output_range
-        self.kernel_initializer = layer_utils.get_keras_object(
-            keras.initializers.get,
-            "initializer",
-            "kernel_initializer",
-            kernel_initializer,
+        lookups = (
+            ("kernel_initializer", kernel_initializer, "initializer"),
+            ("bias_initializer", bias_initializer, "initializer"),
+            ("attention_initializer", attention_initializer, "initializer"),
+            ("kernel_regularizer", kernel_regularizer, "regularizer"),
+            ("bias_regularizer", bias_regularizer, "regularizer"),
+            ("activity_regularizer", activity_regularizer, "regularizer"),
+            ("kernel_constraint", kernel_constraint, "constraint"),
+            ("bias_constraint", bias_constraint, "constraint"),
         )
-        self.bias_initializer = layer_utils.get_keras_object(
-            keras.initializers.get,
-            "initializer",
-            "bias_initializer",
-            bias_initializer,
-        )
-        self.kernel_regularizer = layer_utils.get_keras_object(
-            keras.regularizers.get,
-            "regularizer",
-            "kernel_regularizer",
-            kernel_regularizer,
-        )
-        self.bias_regularizer = layer_utils.get_keras_object(
-            keras.regularizers.get,
-            "regularizer",
-            "bias_regularizer",
-            bias_regularizer,
-        )
-        self.kernel_constraint = layer_utils.get_keras_object(
-            keras.constraints.get,
-            "constraint",
-            "kernel_constraint",
-            kernel_constraint,
-        )
-        self.bias_constraint = layer_utils.get_keras_object(
-            keras.constraints.get,
-            "constraint",
-            "bias_constraint",
-            bias_constraint,
-        )
+        getters = {
+            "initializer": keras.initializers.get,
+            "regularizer": keras.regularizers.get,
+            "constraint": keras.constraints.get,
+        }
+        for name, value, kind in lookups:
+            value = layer_utils.get_keras_object(
+                getters[kind], kind, name, value
+            )
+            setattr(self, name, value)
         self.use_bias = use_bias
         self.norm_first = norm_first
         self.norm_epsilon = norm_epsilon
         self.output_dropout = output_dropout
         self.attention_dropout = attention_dropout
         self.inner_dropout = inner_dropout
-        if attention_initializer is None:
-            self.attention_initializer = None
-        else:
-            self.attention_initializer = layer_utils.get_keras_object(
-                keras.initializers.get,
-                "initializer",
-                "attention_initializer",
-                attention_initializer,
-            )
 
     def build(self, inputs_shape, attention_mask_shape=None):
-        data_shape, mask_shape = _unpack_shapes(
-            inputs_shape, attention_mask_shape
-        )
+        data_shape, mask_shape = _split(inputs_shape, attention_mask_shape)
+        data_shape = tuple(data_shape)
         if len(data_shape) != 3:
             raise ValueError(
                 "The input of `TransformerEncoder` must have rank 3, "
@@ -393,7 +365,7 @@ class TransformerEncoder(keras.layers.Layer):
         self.output_layer_norm.build(data_shape)
 
     def call(self, inputs, attention_mask=None, training=None):
-        inputs, attention_mask = _unpack_inputs(inputs, attention_mask)
+        inputs, attention_mask = _split(inputs, attention_mask)
         residual = inputs
         if self.norm_first:
             inputs = self.self_attention_layer_norm(inputs)
@@ -433,7 +405,7 @@ class TransformerEncoder(keras.layers.Layer):
         return layer_output
 
     def compute_output_shape(self, inputs_shape, attention_mask_shape=None):
-        data_shape, _ = _unpack_shapes(inputs_shape, attention_mask_shape)
+        data_shape, _ = _split(inputs_shape, attention_mask_shape)
         batch_size, sequence_length, hidden_size = data_shape
         if self.output_range is not None and sequence_length is not None:
             sequence_length = min(sequence_length, self.output_range)
@@ -529,58 +501,27 @@ class TransformerEncoder(keras.layers.Layer):
         attention_probabilities = self._attention_probabilities_dropout(
             attention_probabilities, training=training
         )
+        if attention_mask is not None:
+            # A key that no query may attend to (a padded token) has
+            # probability 0 everywhere, but 0 * NaN is NaN in the einsum
+            # below: select its values away instead of multiplying them.
+            attended = ops.any(ops.cast(attention_mask, "bool"), axis=1)
+            value = ops.where(
+                attended[:, :, None, None], value, ops.cast(0, value.dtype)
+            )
         # (batch, query_length, heads, head_dim)
         context = ops.einsum("acbe,aecd->abcd", attention_probabilities, value)
         return self.attention_output_dense(context)
 
 
-def _is_shape(value):
-    """Whether `value` is one shape (not a list of shapes)."""
-    return all(dim is None or isinstance(dim, int) for dim in value)
-
-
-def _unpack_shapes(inputs_shape, attention_mask_shape):
-    if _is_shape(inputs_shape):
-        data_shape = inputs_shape
-    else:
-        shapes = list(inputs_shape)
-        if len(shapes) not in (1, 2) or (
-            len(shapes) == 2 and attention_mask_shape is not None
-        ):
-            raise ValueError(
-                "`TransformerEncoder` takes `inputs`, `[inputs]` or "
-                "`[inputs, attention_mask]`, with the mask given at most "
-                f"once. Received: input shapes {inputs_shape} and "
-                f"attention_mask_shape={attention_mask_shape}. Pass the "
-                "mask either in the list or as `attention_mask=`."
-            )
-        data_shape = shapes[0]
-        if len(shapes) == 2:
-            attention_mask_shape = shapes[1]
-    if attention_mask_shape is not None:
-        attention_mask_shape = tuple(attention_mask_shape)
-    return tuple(data_shape), attention_mask_shape
-
-
-def _unpack_inputs(inputs, attention_mask):
-    if not isinstance(inputs, (list, tuple)):
-        return inputs, attention_mask
-    if len(inputs) not in (1, 2) or (
-        len(inputs) == 2 and attention_mask is not None
-    ):
-        raise ValueError(
-            "`TransformerEncoder` takes `inputs`, `[inputs]` or "
-            "`[inputs, attention_mask]`, with the mask given at most once. "
-            f"Received: a list of {len(inputs)} inputs and "
-            f"attention_mask={'None' if attention_mask is None else 'set'}. "
-            "Pass the mask either in the list or as `attention_mask=`."
-        )
-    if len(inputs) == 2:
-        return inputs[0], inputs[1]
-    return inputs[0], attention_mask
+def _split(inputs, attention_mask):
+    return layer_utils.split_mask_argument(
+        "TransformerEncoder", "attention_mask", inputs, attention_mask
+    )
 
 
 def _check_mask_shape(data_shape, mask_shape):
+    mask_shape = tuple(mask_shape)
     batch_size, sequence_length, _ = data_shape
     compatible = len(mask_shape) == 3
     if compatible:

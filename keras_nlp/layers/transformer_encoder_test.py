@@ -14,8 +14,6 @@
 
 """Tests for `TransformerEncoder`."""
 
-import math
-
 import keras
 import numpy as np
 from absl.testing import parameterized
@@ -24,6 +22,8 @@ from keras import ops
 from keras_nlp.layers.gelu_approximate import gelu_approximate
 from keras_nlp.layers.self_attention_mask import SelfAttentionMask
 from keras_nlp.layers.transformer_encoder import TransformerEncoder
+from keras_nlp.testing import numpy_bert
+from keras_nlp.testing.test_case import JIT_COMPILE
 from keras_nlp.testing.test_case import TestCase
 
 BATCH_SIZE = 2
@@ -47,82 +47,6 @@ def _attention_mask(padding_mask=PADDING_MASK):
     """`[batch, seq, seq]` with `mask[b, i, j] = padding_mask[b, j]`."""
     seq = padding_mask.shape[1]
     return np.repeat(padding_mask[:, None, :], seq, axis=1).astype("float32")
-
-
-# An independent NumPy forward pass of the block, in float64.
-
-
-def _np_gelu(x):
-    erf = np.vectorize(math.erf)
-    return 0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))
-
-
-def _np_gelu_tanh(x):
-    inner = math.sqrt(2.0 / math.pi) * (x + 0.044715 * x**3)
-    return 0.5 * x * (1.0 + np.tanh(inner))
-
-
-def _np(variable):
-    return np.asarray(ops.convert_to_numpy(variable), dtype="float64")
-
-
-def _np_layer_norm(x, norm_layer):
-    mean = x.mean(axis=-1, keepdims=True)
-    variance = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
-    normalized = (x - mean) / np.sqrt(variance + norm_layer.epsilon)
-    return normalized * _np(norm_layer.gamma) + _np(norm_layer.beta)
-
-
-def _np_heads(x, einsum_layer):
-    """`[batch, seq, hidden]` -> `[batch, seq, heads, head_dim]`."""
-    kernel = _np(einsum_layer.kernel)  # [hidden, heads, head_dim]
-    batch, seq, hidden = x.shape
-    flat = x.reshape(batch * seq, hidden) @ kernel.reshape(hidden, -1)
-    heads = flat.reshape(batch, seq, kernel.shape[1], kernel.shape[2])
-    return heads + _np(einsum_layer.bias)
-
-
-def _np_attention(queries, inputs, padding_mask, layer):
-    query = _np_heads(queries, layer.query_dense)
-    key = _np_heads(inputs, layer.key_dense)
-    value = _np_heads(inputs, layer.value_dense)
-    batch, query_length, num_heads, head_dim = query.shape
-    context = np.zeros_like(query)
-    for b in range(batch):
-        allowed = padding_mask[b].astype(bool)
-        for n in range(num_heads):
-            # Attention restricted to the real keys of sequence `b`.
-            q = query[b, :, n, :]
-            k = key[b, allowed, n, :]
-            v = value[b, allowed, n, :]
-            scores = q @ k.T / math.sqrt(head_dim)
-            weights = np.exp(scores - scores.max(axis=-1, keepdims=True))
-            weights /= weights.sum(axis=-1, keepdims=True)
-            context[b, :, n, :] = weights @ v
-    kernel = _np(layer.attention_output_dense.kernel)  # [heads, dim, hidden]
-    merged = context.reshape(batch, query_length, num_heads * head_dim)
-    output = merged @ kernel.reshape(num_heads * head_dim, -1)
-    return output + _np(layer.attention_output_dense.bias)
-
-
-def _np_feed_forward(x, layer, activation):
-    inner = x @ _np(layer.intermediate_dense.kernel)
-    inner = activation(inner + _np(layer.intermediate_dense.bias))
-    output = inner @ _np(layer.output_dense.kernel)
-    return output + _np(layer.output_dense.bias)
-
-
-def _np_encoder(layer, x, padding_mask, activation, norm_first):
-    x = x.astype("float64")
-    if norm_first:
-        normalized = _np_layer_norm(x, layer.self_attention_layer_norm)
-        x = x + _np_attention(normalized, normalized, padding_mask, layer)
-        normalized = _np_layer_norm(x, layer.output_layer_norm)
-        return x + _np_feed_forward(normalized, layer, activation)
-    x = x + _np_attention(x, x, padding_mask, layer)
-    x = _np_layer_norm(x, layer.self_attention_layer_norm)
-    x = x + _np_feed_forward(x, layer, activation)
-    return _np_layer_norm(x, layer.output_layer_norm)
 
 
 def _randomize_weights(layer, seed=0):
@@ -343,6 +267,33 @@ class TransformerEncoderTest(TestCase):
         )
         self.assertGreater(difference.max(), 1e-3)
 
+    @parameterized.named_parameters(
+        ("nan_post_norm", np.nan, False),
+        ("nan_pre_norm", np.nan, True),
+        ("inf_post_norm", np.inf, False),
+        ("nan_output_range", np.nan, False, 2),
+    )
+    def test_non_finite_padded_values_do_not_leak(
+        self, value, norm_first, output_range=None
+    ):
+        layer = TransformerEncoder(
+            NUM_HEADS,
+            INNER_DIM,
+            norm_first=norm_first,
+            output_range=output_range,
+        )
+        data, mask = _data(), _attention_mask()
+        poisoned = data.copy()
+        poisoned[1, 3:] = value  # The padded positions of sequence 1.
+        expected = ops.convert_to_numpy(layer([data, mask]))
+        outputs = ops.convert_to_numpy(layer([poisoned, mask]))
+        real = slice(0, 3 if output_range is None else output_range)
+        self.assertTrue(np.all(np.isfinite(outputs[:, real])))
+        self.assertAllClose(outputs[0], expected[0], atol=1e-6, rtol=0)
+        self.assertAllClose(
+            outputs[1, real], expected[1, real], atol=1e-6, rtol=0
+        )
+
     def test_all_ones_mask_equals_no_mask(self):
         layer = TransformerEncoder(NUM_HEADS, INNER_DIM)
         data = _data()
@@ -360,18 +311,18 @@ class TransformerEncoderTest(TestCase):
         self.assertAllClose(layer([data, mask.astype(bool)]), from_list)
 
     @parameterized.named_parameters(
-        ("post_norm_gelu", False, "gelu", _np_gelu),
-        ("pre_norm_gelu", True, "gelu", _np_gelu),
+        ("post_norm_gelu", False, "gelu", "gelu"),
+        ("pre_norm_gelu", True, "gelu", "gelu"),
         (
             "post_norm_gelu_approximate",
             False,
             "keras_nlp>gelu_approximate",
-            _np_gelu_tanh,
+            "gelu_approximate",
         ),
-        ("pre_norm_relu", True, "relu", lambda x: np.maximum(x, 0.0)),
+        ("pre_norm_relu", True, "relu", "relu"),
     )
     def test_matches_numpy_reference(
-        self, norm_first, activation, np_activation
+        self, norm_first, activation, reference_activation
     ):
         layer = TransformerEncoder(
             NUM_HEADS,
@@ -384,8 +335,14 @@ class TransformerEncoderTest(TestCase):
         layer(data)
         _randomize_weights(layer)
         outputs = layer([data, mask])
-        expected = _np_encoder(
-            layer, data, PADDING_MASK, np_activation, norm_first
+        expected = numpy_bert.transformer_block(
+            data,
+            PADDING_MASK,
+            numpy_bert.weights_from_transformer_encoder(layer),
+            NUM_HEADS,
+            reference_activation,
+            eps=1e-6,
+            norm_first=norm_first,
         )
         self.assertAllClose(outputs, expected, atol=1e-5, rtol=0)
 
@@ -514,7 +471,7 @@ class TransformerEncoderTest(TestCase):
         model.compile(
             optimizer=keras.optimizers.Adam(0.01),
             loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-            jit_compile=True,
+            jit_compile=JIT_COMPILE,
         )
         rng = np.random.default_rng(0)
         ids = rng.integers(0, vocab_size, size=(8, 6)).astype("int32")

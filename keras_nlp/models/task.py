@@ -20,7 +20,8 @@ from keras_nlp.encoders import preset
 from keras_nlp.encoders import quantization
 from keras_nlp.encoders.albert_encoder import AlbertEncoder
 from keras_nlp.encoders.bert_encoder import BertEncoder
-from keras_nlp.encoders.encoder_utils import INPUT_NAMES
+from keras_nlp.encoders.functional_model import FunctionalModel
+from keras_nlp.encoders.inputs import INPUT_NAMES
 
 # The encoder classes a preset's `config.json` may name.
 ENCODER_CLASSES = {"AlbertEncoder": AlbertEncoder, "BertEncoder": BertEncoder}
@@ -29,7 +30,7 @@ ENCODER_CLASSES = {"AlbertEncoder": AlbertEncoder, "BertEncoder": BertEncoder}
 HEAD_DTYPE = "float32"
 
 
-class Task(keras.Model):
+class Task(FunctionalModel):
     """Base class of keras_nlp's task models (internal).
 
     A task model is a functional `keras.Model` made of an encoder and a
@@ -41,15 +42,8 @@ class Task(keras.Model):
     default optimizer of `compile`.
     """
 
-    def __setattr__(self, name, value):
-        # Under the torch backend a `keras.Model` is a `torch.nn.Module`,
-        # which refuses layer attributes before `Module.__init__` has run.
-        # The functional graph tracks those layers anyway, so the
-        # attributes set under `# === Layers ===` are set plainly.
-        if keras.config.backend() == "torch" and "_modules" not in vars(self):
-            object.__setattr__(self, name, value)
-            return
-        super().__setattr__(name, value)
+    def _checked_encoder(self):
+        return self.encoder
 
     def get_config(self):
         # The constructor arguments; `keras.Model.get_config` (the graph) is

@@ -88,19 +88,29 @@ def self_attention(x, padding_mask, layer, num_heads):
     )
 
 
-def transformer_block(x, padding_mask, layer, num_heads, activation, eps):
-    """The post-norm BERT block."""
-    attention = self_attention(x, padding_mask, layer, num_heads)
+def transformer_block(
+    x, padding_mask, layer, num_heads, activation, eps, norm_first=False
+):
+    """One Transformer block: post-norm as in BERT, or pre-norm."""
+    x = np.asarray(x, "float64")
+    layer = {key: np.asarray(value, "float64") for key, value in layer.items()}
+
+    def feed_forward(y):
+        inner = ACTIVATIONS[activation](
+            y @ layer["intermediate_kernel"] + layer["intermediate_bias"]
+        )
+        return inner @ layer["output_kernel"] + layer["output_bias"]
+
+    attention_norm = (layer["attention_gamma"], layer["attention_beta"], eps)
+    output_norm = (layer["output_gamma"], layer["output_beta"], eps)
+    if norm_first:
+        y = layer_norm(x, *attention_norm)
+        x = x + self_attention(y, padding_mask, layer, num_heads)
+        return x + feed_forward(layer_norm(x, *output_norm))
     x = layer_norm(
-        x + attention, layer["attention_gamma"], layer["attention_beta"], eps
+        x + self_attention(x, padding_mask, layer, num_heads), *attention_norm
     )
-    inner = ACTIVATIONS[activation](
-        x @ layer["intermediate_kernel"] + layer["intermediate_bias"]
-    )
-    output = inner @ layer["output_kernel"] + layer["output_bias"]
-    return layer_norm(
-        x + output, layer["output_gamma"], layer["output_beta"], eps
-    )
+    return layer_norm(x + feed_forward(x), *output_norm)
 
 
 def bert_forward(
@@ -184,74 +194,79 @@ def randomize_weights(model, seed=0, scale=0.3):
         weight.assign(value.astype(weight.dtype))
 
 
+def _numpy(variable):
+    return np.asarray(
+        variable.numpy() if hasattr(variable, "numpy") else variable
+    )
+
+
+def _flat(kernel):
+    kernel = _numpy(kernel)
+    return kernel.reshape(kernel.shape[0], -1) if kernel.ndim == 3 else kernel
+
+
+def weights_from_transformer_encoder(layer):
+    """Reads a `TransformerEncoder`'s weights into the reference layout."""
+    hidden = layer.query_dense.kernel.shape[0]
+    return {
+        "query_kernel": _flat(layer.query_dense.kernel),
+        "query_bias": _numpy(layer.query_dense.bias).reshape(-1),
+        "key_kernel": _flat(layer.key_dense.kernel),
+        "key_bias": _numpy(layer.key_dense.bias).reshape(-1),
+        "value_kernel": _flat(layer.value_dense.kernel),
+        "value_bias": _numpy(layer.value_dense.bias).reshape(-1),
+        "attention_output_kernel": _numpy(
+            layer.attention_output_dense.kernel
+        ).reshape(-1, hidden),
+        "attention_output_bias": _numpy(layer.attention_output_dense.bias),
+        "attention_gamma": _numpy(layer.self_attention_layer_norm.gamma),
+        "attention_beta": _numpy(layer.self_attention_layer_norm.beta),
+        "intermediate_kernel": _numpy(layer.intermediate_dense.kernel),
+        "intermediate_bias": _numpy(layer.intermediate_dense.bias),
+        "output_kernel": _numpy(layer.output_dense.kernel),
+        "output_bias": _numpy(layer.output_dense.bias),
+        "output_gamma": _numpy(layer.output_layer_norm.gamma),
+        "output_beta": _numpy(layer.output_layer_norm.beta),
+    }
+
+
 def weights_from_keras_encoder(encoder):
     """Reads a keras_nlp encoder's weights into the reference layout."""
-
-    def numpy(variable):
-        return np.asarray(
-            variable.numpy() if hasattr(variable, "numpy") else variable
-        )
-
-    def flat(kernel):
-        kernel = numpy(kernel)
-        return (
-            kernel.reshape(kernel.shape[0], -1) if kernel.ndim == 3 else kernel
-        )
-
-    def block(layer):
-        hidden = layer.query_dense.kernel.shape[0]
-        return {
-            "query_kernel": flat(layer.query_dense.kernel),
-            "query_bias": numpy(layer.query_dense.bias).reshape(-1),
-            "key_kernel": flat(layer.key_dense.kernel),
-            "key_bias": numpy(layer.key_dense.bias).reshape(-1),
-            "value_kernel": flat(layer.value_dense.kernel),
-            "value_bias": numpy(layer.value_dense.bias).reshape(-1),
-            "attention_output_kernel": numpy(
-                layer.attention_output_dense.kernel
-            ).reshape(-1, hidden),
-            "attention_output_bias": numpy(layer.attention_output_dense.bias),
-            "attention_gamma": numpy(layer.self_attention_layer_norm.gamma),
-            "attention_beta": numpy(layer.self_attention_layer_norm.beta),
-            "intermediate_kernel": numpy(layer.intermediate_dense.kernel),
-            "intermediate_bias": numpy(layer.intermediate_dense.bias),
-            "output_kernel": numpy(layer.output_dense.kernel),
-            "output_bias": numpy(layer.output_dense.bias),
-            "output_gamma": numpy(layer.output_layer_norm.gamma),
-            "output_beta": numpy(layer.output_layer_norm.beta),
-        }
-
     layer_names = [layer.name for layer in encoder.layers]
     if "transformer_layer" in layer_names:
-        blocks = [block(encoder.get_layer("transformer_layer"))]
+        blocks = [
+            weights_from_transformer_encoder(
+                encoder.get_layer("transformer_layer")
+            )
+        ]
     else:
         blocks = [
-            block(encoder.get_layer(name))
+            weights_from_transformer_encoder(encoder.get_layer(name))
             for name in layer_names
             if name.startswith("transformer_layer_")
         ]
     weights = {
-        "word_embeddings": numpy(
+        "word_embeddings": _numpy(
             encoder.get_layer("word_embeddings").embeddings
         ),
-        "position_embeddings": numpy(
+        "position_embeddings": _numpy(
             encoder.get_layer("position_embedding").position_embeddings
         ),
-        "type_embeddings": numpy(
+        "type_embeddings": _numpy(
             encoder.get_layer("type_embeddings").embeddings
         ),
-        "embeddings_gamma": numpy(
+        "embeddings_gamma": _numpy(
             encoder.get_layer("embeddings_layer_norm").gamma
         ),
-        "embeddings_beta": numpy(
+        "embeddings_beta": _numpy(
             encoder.get_layer("embeddings_layer_norm").beta
         ),
         "layers": blocks,
-        "pooler_kernel": numpy(encoder.get_layer("pooler_transform").kernel),
-        "pooler_bias": numpy(encoder.get_layer("pooler_transform").bias),
+        "pooler_kernel": _numpy(encoder.get_layer("pooler_transform").kernel),
+        "pooler_bias": _numpy(encoder.get_layer("pooler_transform").bias),
     }
     if "embedding_projection" in layer_names:
         projection = encoder.get_layer("embedding_projection")
-        weights["projection_kernel"] = numpy(projection.kernel)
-        weights["projection_bias"] = numpy(projection.bias)
+        weights["projection_kernel"] = _numpy(projection.kernel)
+        weights["projection_bias"] = _numpy(projection.bias)
     return weights

@@ -23,6 +23,10 @@ import numpy as np
 from absl.testing import parameterized
 from keras import ops
 
+# `jit_compile=True` where the backend compiles with XLA (TensorFlow, JAX).
+# On PyTorch Keras runs eagerly by default; `torch.compile` is not its XLA.
+JIT_COMPILE = keras.config.backend() != "torch"
+
 
 def _to_numpy(value):
     """Converts tensors (and nested dicts/lists of them) to NumPy."""
