@@ -17,8 +17,6 @@ import os
 import shutil
 from unittest import mock
 
-import numpy as np
-
 import keras_nlp
 from keras_nlp.encoders import preset
 from keras_nlp.encoders.albert_encoder import AlbertEncoder
