@@ -680,7 +680,12 @@ CASES = [
         TypeError,
         "num_layers`\\?",
     ),
-    ("from_preset_wrong_size_vocab", _wrong_size_vocab, ValueError, "vocab"),
+    (
+        "from_preset_wrong_size_vocab",
+        _wrong_size_vocab,
+        ValueError,
+        "has 8 tokens.*`vocab_size` 20",
+    ),
     (
         "from_preset_missing_weights",
         _missing_weights,
@@ -717,7 +722,7 @@ CASES = [
         "word_piece_empty_file",
         lambda t: _word_piece_file(t, []),
         ValueError,
-        "has 8 tokens.*`vocab_size` 20",
+        "`vocabulary` is empty.*empty vocabulary file",
     ),
     (
         "word_piece_duplicate_tokens",
