@@ -168,6 +168,12 @@ def _enable_lora_twice():
     return encoder.enable_lora(2)
 
 
+def _quantize_twice():
+    encoder = _bert()
+    encoder.quantize("int8")
+    return encoder.quantize("int8")
+
+
 def _call_encoder(**kwargs):
     return _encoder()(_inputs(**kwargs))
 
@@ -647,6 +653,141 @@ CASES = [
         lambda t: _bert().quantize(None),
         ValueError,
         "mode",
+    ),
+    # More constructor and call mistakes.
+    (
+        "bert_bool_hidden",
+        lambda t: _bert(hidden_size=True),
+        ValueError,
+        "hidden_size=True",
+    ),
+    (
+        "bert_none_vocab",
+        lambda t: _bert(vocab_size=None),
+        ValueError,
+        "vocab_size=None",
+    ),
+    (
+        "bert_float_type_vocab",
+        lambda t: _bert(type_vocab_size=2.0),
+        ValueError,
+        "type_vocab_size",
+    ),
+    (
+        "masked_lm_table_not_a_variable",
+        lambda t: layers.MaskedLM(embedding_table="x"),
+        ValueError,
+        "embedding_table",
+    ),
+    (
+        "masked_lm_float_positions",
+        lambda t: layers.MaskedLM(vocab_size=10, embedding_width=8)(
+            np.zeros((1, 4, 8)), np.array([[1.0]])
+        ),
+        ValueError,
+        "masked_positions",
+    ),
+    (
+        "quantize_twice",
+        lambda t: _quantize_twice(),
+        ValueError,
+        "already quantized",
+    ),
+    (
+        "quantize_misspelled_kwarg",
+        lambda t: _bert().quantize("int8", filter="x"),
+        ValueError,
+        "filter",
+    ),
+    (
+        "preprocessor_vocabulary_without_cls",
+        lambda t: _tokenizers().BertPreprocessor(
+            _tokenizers().WordPieceTokenizer(["[PAD]", "[UNK]", "a"])
+        ),
+        ValueError,
+        r"\[CLS\]",
+    ),
+    (
+        "word_piece_oov_token_not_in_vocabulary",
+        lambda t: _tokenizers().WordPieceTokenizer(VOCAB, oov_token="<unk>"),
+        ValueError,
+        "oov_token.*<unk>",
+    ),
+    (
+        "word_piece_empty_suffix",
+        lambda t: _tokenizers().WordPieceTokenizer(VOCAB, suffix_indicator=""),
+        ValueError,
+        "suffix_indicator",
+    ),
+    (
+        "word_piece_int_vocabulary",
+        lambda t: _tokenizers().WordPieceTokenizer(5),
+        ValueError,
+        "vocabulary of type int",
+    ),
+    (
+        "compute_vocab_empty_data",
+        lambda t: _tokenizers().compute_word_piece_vocabulary([], 20),
+        ValueError,
+        "data=\\[\\]",
+    ),
+    (
+        "compute_vocab_int_data",
+        lambda t: _tokenizers().compute_word_piece_vocabulary(123, 20),
+        ValueError,
+        "data=123",
+    ),
+    (
+        "packer_negative_start_id",
+        lambda t: _packer(start_token_id=-2),
+        ValueError,
+        "start_token_id",
+    ),
+    (
+        "packer_rank_three_ids",
+        lambda t: _packer()(np.ones((1, 2, 3), "int32")),
+        ValueError,
+        "batch_size",
+    ),
+    (
+        "mask_generator_whole_word_without_suffix_ids",
+        lambda t: _mask_generator(whole_word_mask=True),
+        ValueError,
+        "word_piece_suffix_ids",
+    ),
+    (
+        "from_preset_int_path",
+        lambda t: encoders.from_preset(123),
+        TypeError,
+        "123 of type int",
+    ),
+    (
+        "from_preset_config_file_not_dir",
+        lambda t: encoders.from_preset(
+            os.path.join(_copy_preset(t), "config.json")
+        ),
+        ValueError,
+        "config.json",
+    ),
+    (
+        "resolve_preset_wrong_encoder_class",
+        lambda t: presets.resolve_preset("bert_tiny_en_uncased", encoder="gpt"),
+        ValueError,
+        "not gpt",
+    ),
+    (
+        "convert_to_preset_existing_output",
+        lambda t: keras_nlp.conversion.convert_to_preset(
+            _copy_preset(t), _copy_preset(t, "out")
+        ),
+        ValueError,
+        "overwrite",
+    ),
+    (
+        "export_tfhub_not_an_encoder",
+        lambda t: keras_nlp.conversion.export_tfhub("x", None, str(t / "e")),
+        ValueError,
+        "encoder",
     ),
     # Presets.
     (
