@@ -789,6 +789,26 @@ CASES = [
         ValueError,
         "encoder",
     ),
+    (
+        "classifier_call_word_id_out_of_range",
+        lambda t: models.BertClassifier(_encoder(), 2)(
+            _inputs(word_ids=np.array([[1, 25, 3, 4]], "int32"))
+        ),
+        ValueError,
+        "input_word_ids` holds the id 25",
+    ),
+    (
+        "token_classifier_call_over_length",
+        lambda t: models.BertTokenClassifier(_encoder(), 2)(_inputs(length=12)),
+        ValueError,
+        "max_sequence_length",
+    ),
+    (
+        "pretrainer_call_without_masked_positions",
+        lambda t: models.BertPretrainer(_encoder())(_inputs()),
+        ValueError,
+        "masked_lm_positions",
+    ),
     # Presets.
     (
         "preset_unknown_name",
