@@ -1034,6 +1034,65 @@ CASES = [
         ValueError,
         "holds a BertEncoder, not a dict",
     ),
+    # Cases that were silent before: each now raises.
+    (
+        "embedding_id_above_vocab",
+        lambda t: layers.OnDeviceEmbedding(10, 4)(np.array([[3, 10]])),
+        ValueError,
+        r"`inputs` holds 10 at position \(0, 1\).*\[0, 10\)",
+    ),
+    (
+        "embedding_negative_id",
+        lambda t: layers.OnDeviceEmbedding(10, 4)(np.array([[-1, 2]])),
+        ValueError,
+        r"`inputs` holds -1 at position \(0, 0\)",
+    ),
+    (
+        "classifier_misspelled_dropout",
+        lambda t: models.BertClassifier(_encoder(), 2, dropout_rate=0.2),
+        TypeError,
+        "`dropout_rate`. Did you mean `dropout`",
+    ),
+    (
+        "token_classifier_misspelled_dropout",
+        lambda t: models.BertTokenClassifier(_encoder(), 2, dropout_rate=0.2),
+        TypeError,
+        "`dropout_rate`. Did you mean `dropout`",
+    ),
+    (
+        "span_labeler_misspelled_initializer",
+        lambda t: models.BertSpanLabeler(_encoder(), initialiser="x"),
+        TypeError,
+        "`initialiser`. Did you mean `initializer`",
+    ),
+    (
+        "pretrainer_misspelled_next_sentence",
+        lambda t: models.BertPretrainer(_encoder(), next_sentense=False),
+        TypeError,
+        "`next_sentense`. Did you mean `next_sentence`",
+    ),
+    (
+        "load_checkpoint_overrides_on_a_preset",
+        lambda t: keras_nlp.conversion.load_checkpoint(
+            _copy_preset(t), config_overrides={"num_layer": 2}
+        ),
+        ValueError,
+        "config_overrides",
+    ),
+    (
+        "mask_generator_unselectable_id_above_vocab",
+        lambda t: _mask_generator(unselectable_token_ids=(12,)),
+        ValueError,
+        r"`unselectable_token_ids` must be ids in \[0, vocab_size=",
+    ),
+    (
+        "masked_lm_position_beyond_sequence",
+        lambda t: layers.MaskedLM(vocab_size=10, embedding_width=8)(
+            np.zeros((1, 4, 8), "float32"), np.array([[5]])
+        ),
+        ValueError,
+        r"`masked_positions` holds 5 .*\[0, 4\)",
+    ),
 ]
 
 

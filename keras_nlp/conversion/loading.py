@@ -221,6 +221,14 @@ def load_checkpoint(
             f"Received: config_overrides={config_overrides!r}"
         )
     if detect_format(path) == PRESET_FORMAT:
+        if config_overrides:
+            raise ValueError(
+                "`config_overrides` replace settings a checkpoint of another "
+                "format lacks; a keras_nlp preset's `config.json` is its "
+                f"whole config. Received: config_overrides={config_overrides!r}"
+                f" for the preset {path!r}. Drop `config_overrides`, or edit "
+                "the preset's `config.json`."
+            )
         loaded = _load_preset(path, cls, with_mlm_head)
     else:
         loaded = _load_record(

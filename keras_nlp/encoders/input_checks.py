@@ -18,6 +18,7 @@ import keras
 import numpy as np
 
 from keras_nlp.encoders.inputs import INPUT_NAMES
+from keras_nlp.layers.layer_utils import concrete_values  # noqa: F401
 
 
 def standardize_encoder_inputs(inputs, encoder):
@@ -118,23 +119,6 @@ def standardize_encoder_inputs(inputs, encoder):
         class_name,
     )
     return standardized
-
-
-def concrete_values(tensor):
-    """`tensor`'s values as a NumPy array, or `None` if it has none yet.
-
-    Symbolic tensors (`keras.Input`) and tensors traced by a compiler
-    (`tf.function`, `jax.jit`, XLA) have no values; NumPy arrays and eager
-    tensors of every backend do.
-    """
-    if isinstance(tensor, np.ndarray):
-        return tensor
-    if isinstance(tensor, keras.KerasTensor):
-        return None
-    try:
-        return np.asarray(keras.ops.convert_to_numpy(tensor))
-    except Exception:  # A traced tensor: its values exist only at run time.
-        return None
 
 
 def check_id_ranges(word_ids, type_ids, vocab_size, type_vocab_size, owner):

@@ -157,3 +157,47 @@ def split_mask_argument(layer_name, mask_name, inputs, mask, required=False):
 def _is_shape(value):
     """Whether `value` is one shape (not a list of shapes or tensors)."""
     return all(dim is None or isinstance(dim, int) for dim in value)
+
+
+def concrete_values(tensor):
+    """`tensor`'s values as a NumPy array, or `None` if it has none yet.
+
+    Symbolic tensors (`keras.Input`) and tensors traced by a compiler
+    (`tf.function`, `jax.jit`, XLA) have no values; NumPy arrays and eager
+    tensors of every backend do.
+    """
+    if isinstance(tensor, np.ndarray):
+        return tensor
+    if isinstance(tensor, keras.KerasTensor):
+        return None
+    try:
+        return np.asarray(keras.ops.convert_to_numpy(tensor))
+    except Exception:  # A traced tensor: its values exist only at run time.
+        return None
+
+
+def check_index_range(name, tensor, size, size_name, owner, fix):
+    """Raises a `ValueError` if the concrete `tensor` has values outside
+    `[0, size)`; symbolic and traced tensors are not checked.
+
+    Args:
+        name: str, the argument holding the indices, for the message.
+        tensor: the indices.
+        size: int, the exclusive upper bound.
+        size_name: str, what `size` is, for the message.
+        owner: str, the layer's class name, for the message.
+        fix: str, how to fix it, for the message.
+    """
+    values = concrete_values(tensor)
+    if values is None or values.size == 0:
+        return
+    bad = (values < 0) | (values >= size)
+    if not bad.any():
+        return
+    position = tuple(int(i) for i in np.argwhere(bad)[0])
+    raise ValueError(
+        f"`{name}` holds {int(values[position])} at position {position}, "
+        f"outside the valid range [0, {size}) of {owner}'s {size_name} "
+        f"({size}). Received: {name} with min {int(values.min())} and max "
+        f"{int(values.max())}. {fix}"
+    )

@@ -230,6 +230,15 @@ class MaskedLM(keras.layers.Layer):
 
     def call(self, sequence_output, masked_positions):
         _check_dtype(masked_positions.dtype)
+        layer_utils.check_index_range(
+            "masked_positions",
+            masked_positions,
+            ops.shape(sequence_output)[1],
+            "sequence length",
+            self.__class__.__name__,
+            "Positions index the tokens of `sequence_output`; build them "
+            "with the same `sequence_length` as the inputs.",
+        )
         gathered = ops.take_along_axis(
             sequence_output, ops.expand_dims(masked_positions, -1), axis=1
         )

@@ -126,6 +126,16 @@ class OnDeviceEmbedding(keras.layers.Layer):
 
     def call(self, inputs):
         _check_dtype(inputs.dtype)
+        layer_utils.check_index_range(
+            "inputs",
+            inputs,
+            self.vocab_size,
+            "`vocab_size`",
+            self.__class__.__name__,
+            "Ids come from a tokenizer whose vocabulary must match the "
+            "table; fix the ids or build the layer with a larger "
+            "`vocab_size`.",
+        )
         table = ops.cast(self.embeddings, self.compute_dtype)
         ids, valid = _valid_ids(inputs, self.vocab_size)
         if self.use_one_hot:
@@ -207,6 +217,14 @@ class OnDeviceEmbedding(keras.layers.Layer):
 
     def _int8_call(self, inputs):
         _check_dtype(inputs.dtype)
+        layer_utils.check_index_range(
+            "inputs",
+            inputs,
+            self.vocab_size,
+            "`vocab_size`",
+            self.__class__.__name__,
+            "Fix the ids or build the layer with a larger `vocab_size`.",
+        )
         ids, valid = _valid_ids(inputs, self.vocab_size)
         if self.use_one_hot:
             table = ops.divide(

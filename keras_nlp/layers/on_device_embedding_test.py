@@ -117,9 +117,12 @@ class OnDeviceEmbeddingTest(TestCase):
         ("gather_compiled", False, True),
         ("one_hot_compiled", True, True),
     )
-    def test_out_of_range_ids_give_nan_rows(self, use_one_hot, compiled):
+    def test_out_of_range_ids_raise_or_give_nan_rows(
+        self, use_one_hot, compiled
+    ):
         # A gather would wrap -1 to the last row and clamp VOCAB_SIZE under
-        # XLA; one-hot would give zeros. Every path must give NaN instead.
+        # XLA; one-hot would give zeros. Eager calls raise; compiled steps,
+        # which cannot, give NaN instead.
         table = np.arange(VOCAB_SIZE * EMBEDDING_WIDTH, dtype="float32")
         table = table.reshape(VOCAB_SIZE, EMBEDDING_WIDTH)
         layer = _layer_with_table(table, use_one_hot=use_one_hot)
@@ -130,7 +133,13 @@ class OnDeviceEmbeddingTest(TestCase):
             model.compile(jit_compile=JIT_COMPILE)
             outputs = model.predict(ids, verbose=0)
         else:
-            outputs = ops.convert_to_numpy(layer(ids))
+            with self.assertRaisesRegex(
+                ValueError,
+                r"`inputs` holds -1 at position \(0, 1\), outside the valid "
+                rf"range \[0, {VOCAB_SIZE}\)",
+            ):
+                layer(ids)
+            return
         self.assertAllClose(outputs[0, 0], table[3])
         self.assertAllClose(outputs[0, 3], table[VOCAB_SIZE - 1])
         for position in (1, 2, 4):

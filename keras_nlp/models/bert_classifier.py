@@ -16,6 +16,7 @@
 
 import keras
 
+from keras_nlp.encoders import argument_checks
 from keras_nlp.layers import layer_utils
 from keras_nlp.models import task
 from keras_nlp.models.task import Task
@@ -97,6 +98,7 @@ class BertClassifier(Task):
         initializer = layer_utils.get_keras_object(
             keras.initializers.get, "initializer", "initializer", initializer
         )
+        argument_checks.check_unknown_arguments(BertClassifier, kwargs)
         dtype = task.head_dtype(kwargs.pop("dtype", None))
 
         # === Layers ===

@@ -18,6 +18,7 @@ import os
 
 import keras
 
+from keras_nlp.encoders import argument_checks
 from keras_nlp.encoders import preset
 from keras_nlp.layers import layer_utils
 from keras_nlp.layers.masked_lm import MaskedLM
@@ -142,6 +143,7 @@ class BertPretrainer(Task):
         initializer = layer_utils.get_keras_object(
             keras.initializers.get, "initializer", "initializer", initializer
         )
+        argument_checks.check_unknown_arguments(BertPretrainer, kwargs)
         dtype = task.head_dtype(kwargs.pop("dtype", None))
 
         # === Layers ===

@@ -221,6 +221,14 @@ class MaskedLMMaskGenerator(PreprocessingLayer):
         unselectable_token_ids = _id_list(
             "unselectable_token_ids", unselectable_token_ids
         )
+        outside = [i for i in unselectable_token_ids if not 0 <= i < vocab_size]
+        if outside:
+            raise ValueError(
+                "`unselectable_token_ids` must be ids in "
+                f"[0, vocab_size={vocab_size}). Received: ids {outside[:5]} "
+                "outside that range. Pass the ids of this vocabulary's "
+                "special tokens (such as [CLS], [SEP] and [PAD])."
+            )
         if word_piece_suffix_ids is not None:
             word_piece_suffix_ids = _id_list(
                 "word_piece_suffix_ids", word_piece_suffix_ids
