@@ -1072,6 +1072,14 @@ CASES = [
         "`next_sentense`. Did you mean `next_sentence`",
     ),
     (
+        "classifier_float_ids",
+        lambda t: models.BertClassifier(_encoder(), 2)(
+            _inputs(word_ids=np.array([[1.7, 2.0, 3.0, 1.0]], "float32"))
+        ),
+        ValueError,
+        "input_word_ids",
+    ),
+    (
         "load_checkpoint_overrides_on_a_preset",
         lambda t: keras_nlp.conversion.load_checkpoint(
             _copy_preset(t), config_overrides={"num_layer": 2}

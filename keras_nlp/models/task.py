@@ -42,6 +42,11 @@ class Task(FunctionalModel):
     default optimizer of `compile`.
     """
 
+    def __call__(self, inputs, *args, **kwargs):
+        # The functional inputs would cast float ids to int silently.
+        self._check_data(inputs)
+        return super().__call__(inputs, *args, **kwargs)
+
     def _checked_encoder(self):
         return self.encoder
 
