@@ -1080,6 +1080,12 @@ CASES = [
         "input_word_ids",
     ),
     (
+        "gelu_approximate_on_strings",
+        lambda t: layers.gelu_approximate("x"),
+        ValueError,
+        "`x` must be a floating point tensor",
+    ),
+    (
         "load_checkpoint_overrides_on_a_preset",
         lambda t: keras_nlp.conversion.load_checkpoint(
             _copy_preset(t), config_overrides={"num_layer": 2}

@@ -62,4 +62,11 @@ def gelu_approximate(x):
     )
     ```
     """
+    x = ops.convert_to_tensor(x)
+    if "float" not in str(x.dtype):
+        raise ValueError(
+            "`x` must be a floating point tensor, such as a layer's "
+            f"pre-activation outputs. Received: x with dtype {x.dtype}. Cast "
+            "it with `keras.ops.cast(x, 'float32')`."
+        )
     return ops.gelu(x, approximate=True)
