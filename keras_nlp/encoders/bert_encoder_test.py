@@ -247,6 +247,40 @@ class BertEncoderTest(TestCase):
             "float32",
         )
 
+    def test_bfloat16_outputs_stay_close_to_float32(self):
+        # BERT-like scales (hidden 64, 4 heads, 3 layers, 32 tokens), the
+        # same float32 weights in both models; the mixed policy computes the
+        # matmuls in bfloat16 and the softmax and layer norms in float32.
+        config = dict(
+            vocab_size=100,
+            hidden_size=64,
+            num_layers=3,
+            num_attention_heads=4,
+            max_sequence_length=32,
+            inner_dim=256,
+        )
+        reference = BertEncoder(**config)
+        numpy_bert.randomize_weights(reference, scale=0.1)
+        mixed = BertEncoder(**config, dtype="mixed_bfloat16")
+        mixed.set_weights(reference.get_weights())
+        rng = np.random.default_rng(1)
+        mask = np.ones((4, 32), dtype="int32")
+        mask[1, 20:] = 0
+        inputs = {
+            "input_word_ids": rng.integers(1, 100, (4, 32)).astype("int32"),
+            "input_mask": mask,
+            "input_type_ids": np.zeros((4, 32), dtype="int32"),
+        }
+        expected = reference(inputs)["pooled_output"]
+        actual = keras.ops.cast(mixed(inputs)["pooled_output"], "float32")
+        self.assertEqual(
+            keras.backend.standardize_dtype(
+                mixed(inputs)["pooled_output"].dtype
+            ),
+            "bfloat16",
+        )
+        self.assertAllClose(actual, expected, atol=1e-2, rtol=0)
+
     def test_trains_under_mixed_precision(self):
         keras.config.set_dtype_policy("mixed_bfloat16")
         encoder = BertEncoder(**TINY, output_dropout=0.0, attention_dropout=0.0)
