@@ -131,13 +131,13 @@ flags.DEFINE_integer("batch_size", 32, "The batch size.")
 flags.DEFINE_integer(
     "epochs",
     None,
-    "Training epochs. Default: 2 with --preset (BERT's SQuAD recipe), 20 "
+    "Training epochs. Default: 2 with --preset (BERT's SQuAD recipe), 15 "
     "for a randomly initialized encoder.",
 )
 flags.DEFINE_float(
     "learning_rate",
     None,
-    "The peak learning rate. Default: 3e-5 with --preset, 1e-3 for a "
+    "The peak learning rate. Default: 3e-5 with --preset, 2e-3 for a "
     "randomly initialized encoder.",
 )
 flags.DEFINE_float(
@@ -320,8 +320,8 @@ def main(_):
             f"training set ({num_windows} windows). Received: batch_size="
             f"{FLAGS.batch_size}. Lower --batch_size."
         )
-    epochs = FLAGS.epochs or (2 if pretrained else 20)
-    learning_rate = FLAGS.learning_rate or (3e-5 if pretrained else 1e-3)
+    epochs = FLAGS.epochs or (2 if pretrained else 15)
+    learning_rate = FLAGS.learning_rate or (3e-5 if pretrained else 2e-3)
 
     model = keras_nlp.models.BertSpanLabeler(encoder)
     model.compile(

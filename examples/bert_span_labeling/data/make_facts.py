@@ -14,16 +14,18 @@
 
 """Writes the built-in question answering data of the span example.
 
-Each context is a few sentences of made-up facts about one or two people
-(where they live, what they work as, when they were born, which
-instrument they play), in a shuffled order and with varied wording; each
-question asks for one fact about one of the people named in the context,
-and its answer is a span of the context. Names and cities include
-accented and other non-ASCII letters ("Zoë", "São Paulo", "Kraków") so
-that the answers exercise the mapping from token offsets back to the
-original text. The files are in the SQuAD v1.1 JSON format
-(`data/paragraphs/qas/answers`, with `answer_start` character offsets).
-The script is deterministic: running it again rewrites the same
+Each context is three or four sentences of made-up facts about one
+person, in a shuffled order and with varied wording: where they live or
+were born, the job they do or wanted as a child, the instrument they play
+or are learning, the year they married or graduated (one fact of each
+kind). Each question asks for one of the facts, in words that differ from
+the context's, and its answer is a span of the context; a small encoder
+trained from scratch learns which kind of span answers which kind of
+question. Names and cities include accented and other non-ASCII letters ("Zoë",
+"São Paulo", "Kraków") so that the answers exercise the mapping from
+token offsets back to the original text. The files are in the SQuAD v1.1
+JSON format (`data/paragraphs/qas/answers`, with `answer_start` character
+offsets). The script is deterministic: running it again rewrites the same
 `train.json` and `dev.json`.
 
 Usage:
@@ -122,60 +124,105 @@ INSTRUMENTS = [
     "ukulele",
 ]
 
-# One template per fact: (context sentence, questions). `{name}` is the
+YEARS = [str(year) for year in range(1950, 2006)]
+
+# Each relation: (values, context sentences, questions). `{name}` is the
 # person, `{value}` the answer.
-FACTS = {
-    "city": (
-        ["{name} lives in {value}.", "{name} has a flat in {value}."],
+RELATIONS = {
+    "home": (
+        CITIES,
+        ["{name} lives in {value}.", "These days {name} lives in {value}."],
         ["Where does {name} live?", "In which city does {name} live?"],
     ),
+    "birthplace": (
+        CITIES,
+        ["{name} was born in {value}.", "{name} comes from {value}."],
+        ["Where was {name} born?", "Which city does {name} come from?"],
+    ),
     "job": (
-        ["{name} works as a {value}.", "{name} is a {value} by trade."],
+        JOBS,
+        ["{name} works as {a} {value}.", "{name} earns a living as {a} {value}."],
         ["What does {name} work as?", "What is the job of {name}?"],
     ),
-    "year": (
-        ["{name} was born in {value}.", "{name} was born in the year {value}."],
-        ["When was {name} born?", "In which year was {name} born?"],
+    "dream": (
+        JOBS,
+        [
+            "As a child {name} wanted to be {a} {value}.",
+            "{name} once dreamed of being {a} {value}.",
+        ],
+        [
+            "What did {name} want to be as a child?",
+            "What did {name} dream of being?",
+        ],
     ),
     "instrument": (
-        ["{name} plays the {value}.", "On weekends {name} plays the {value}."],
+        INSTRUMENTS,
+        [
+            "{name} plays the {value}.",
+            "In the evenings {name} plays the {value}.",
+        ],
         ["Which instrument does {name} play?", "What does {name} play?"],
     ),
+    "lessons": (
+        INSTRUMENTS,
+        [
+            "{name} is learning the {value}.",
+            "{name} takes lessons on the {value}.",
+        ],
+        ["Which instrument is {name} learning?", "What is {name} learning?"],
+    ),
+    "wedding": (
+        YEARS,
+        ["{name} got married in {value}.", "{name} married in {value}."],
+        ["When did {name} get married?", "In which year did {name} marry?"],
+    ),
+    "graduation": (
+        YEARS,
+        [
+            "{name} graduated in {value}.",
+            "{name} finished university in {value}.",
+        ],
+        ["When did {name} graduate?", "In which year did {name} graduate?"],
+    ),
 }
-VALUES = {
-    "city": CITIES,
-    "job": JOBS,
-    "instrument": INSTRUMENTS,
-    "year": [str(year) for year in range(1950, 2006)],
-}
+# The relations of each kind of answer; a context has at most one of each.
+PAIRS = [
+    ("home", "birthplace"),
+    ("job", "dream"),
+    ("instrument", "lessons"),
+    ("wedding", "graduation"),
+]
+NUM_FACTS_PER_CONTEXT = (3, 4)
+NUM_QUESTIONS_PER_CONTEXT = 3
 
 
 def make_context(rng, index, prefix):
     """One SQuAD paragraph: a context of facts and questions about it."""
-    people = rng.sample(NAMES, rng.choice([1, 2, 2]))
-    sentences = []
+    name = rng.choice(NAMES)
     facts = []
-    for name in people:
-        for fact in rng.sample(sorted(FACTS), 3):
-            value = rng.choice(VALUES[fact])
-            sentences.append((rng.choice(FACTS[fact][0]), name, value))
-            facts.append((fact, name, value))
-    rng.shuffle(sentences)
+    for pair in rng.sample(PAIRS, rng.choice(NUM_FACTS_PER_CONTEXT)):
+        relation = rng.choice(pair)
+        facts.append((relation, rng.choice(RELATIONS[relation][0])))
     context = ""
     starts = {}
-    for template, name, value in sentences:
-        sentence = template.format(name=name, value="\0")
+    for relation, value in facts:
+        template = rng.choice(RELATIONS[relation][1])
+        article = "an" if value[0] in "aeiou" else "a"
+        sentence = template.format(name=name, value="\0", a=article)
         prefix_text = context + (" " if context else "")
-        starts[(name, value)] = len(prefix_text) + sentence.index("\0")
+        starts[relation] = len(prefix_text) + sentence.index("\0")
         context = prefix_text + sentence.replace("\0", value)
     qas = []
-    for number, (fact, name, value) in enumerate(rng.sample(facts, 3)):
-        answer_start = starts[(name, value)]
+    questions = rng.sample(facts, NUM_QUESTIONS_PER_CONTEXT)
+    for number, (relation, value) in enumerate(questions):
+        answer_start = starts[relation]
         assert context[answer_start : answer_start + len(value)] == value
         qas.append(
             {
                 "id": f"{prefix}-{index}-{number}",
-                "question": rng.choice(FACTS[fact][1]).format(name=name),
+                "question": rng.choice(RELATIONS[relation][2]).format(
+                    name=name
+                ),
                 "answers": [{"text": value, "answer_start": answer_start}],
             }
         )
