@@ -141,7 +141,10 @@ RELATIONS = {
     ),
     "job": (
         JOBS,
-        ["{name} works as {a} {value}.", "{name} earns a living as {a} {value}."],
+        [
+            "{name} works as {a} {value}.",
+            "{name} earns a living as {a} {value}.",
+        ],
         ["What does {name} work as?", "What is the job of {name}?"],
     ),
     "dream": (
