@@ -386,7 +386,11 @@ def main(_):
             f"{predictions[example.id]!r}  reference: {example.answers[0]!r}"
         )
 
-    model.save(os.path.join(FLAGS.output_dir, "span_labeler.keras"))
+    # The same model without the optimizer (whose schedule is this
+    # program's): it loads with keras_nlp alone.
+    saved = keras_nlp.models.BertSpanLabeler.from_config(model.get_config())
+    saved.set_weights(model.get_weights())
+    saved.save(os.path.join(FLAGS.output_dir, "span_labeler.keras"))
     with open(
         os.path.join(FLAGS.output_dir, "predictions.json"),
         "w",
