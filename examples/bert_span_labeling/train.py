@@ -53,6 +53,7 @@ cli.quiet_tensorflow()
 
 import json  # noqa: E402
 import time  # noqa: E402
+import warnings  # noqa: E402
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
@@ -324,6 +325,13 @@ def main(_):
     learning_rate = FLAGS.learning_rate or (3e-5 if pretrained else 2e-3)
 
     model = keras_nlp.models.BertSpanLabeler(encoder)
+    # The span head does not use the pooler: that it gets no gradients is
+    # expected (Keras would warn once, when training starts).
+    warnings.filterwarnings(
+        "ignore",
+        message=r"Gradients do not exist for variables "
+        r"\['pooler_transform/kernel', 'pooler_transform/bias'\]",
+    )
     model.compile(
         optimizer=optimization.create_optimizer(
             learning_rate,
