@@ -34,6 +34,7 @@ import keras_nlp
 from examples.bert_span_labeling import span_features
 from examples.bert_span_labeling import squad_file
 from examples.bert_span_labeling import squad_metrics
+from keras_nlp.testing import vocabularies
 from keras_nlp.testing.test_case import TestCase
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -201,6 +202,32 @@ class SpanFeaturesTest(TestCase):
         )
         self.assertEqual(text, "Kraków")
         self.assertEqual(tokenized.question_ids[0], [5, 6, 7, 8, 9])
+
+    def test_sentence_piece_offsets(self):
+        proto = vocabularies.train_sentence_piece(
+            corpus=[CONTEXT, "Where does Zoë live?"], vocab_size=40
+        )
+        tokenizer = keras_nlp.tokenizers.SentencePieceTokenizer(proto)
+        examples = [example("Where does Zoë live?", "São Paulo")]
+        tokenized = span_features.tokenize(tokenizer, examples)
+        first, last = span_features.answer_token_span(
+            tokenized.context_starts[0],
+            tokenized.context_ends[0],
+            *span_features.answer_byte_span(CONTEXT, 13, "São Paulo"),
+        )
+        # The first piece is "▁S" (with the space before it), the last
+        # "lo"; the answer text has neither the space nor "▁".
+        self.assertEqual(
+            tokenizer.id_to_token(tokenized.context_ids[0][first]), "▁S"
+        )
+        self.assertEqual(
+            span_features.span_text(
+                CONTEXT,
+                tokenized.context_starts[0][first],
+                tokenized.context_ends[0][last],
+            ),
+            "São Paulo",
+        )
 
     def test_answer_token_span_of_partial_token(self):
         # Bytes inside a token select the whole token; a span between

@@ -35,8 +35,8 @@ Prediction scores every span `start <= end` of context tokens of a window
 shows with the most surrounding context) by `start_logit + end_logit`,
 keeps the best over the windows of a question, and returns the context
 text between the first token's start offset and the last token's end
-offset: the original characters, case and accents included, without
-WordPiece's `##`.
+offset, without whitespace at either end: the original characters, case
+and accents included, without WordPiece's `##` or SentencePiece's `▁`.
 """
 
 import collections
@@ -311,5 +311,10 @@ def best_answers(
 
 
 def span_text(context, byte_start, byte_end):
-    """The characters of `context` at UTF-8 bytes `[byte_start, byte_end)`."""
-    return context.encode("utf-8")[byte_start:byte_end].decode("utf-8")
+    """The text of `context` at UTF-8 bytes `[byte_start, byte_end)`.
+
+    Whitespace at either end is dropped: a SentencePiece piece that starts
+    a word ("▁São") also spans the space before it.
+    """
+    text = context.encode("utf-8")[byte_start:byte_end].decode("utf-8")
+    return text.strip()
