@@ -575,11 +575,18 @@ class BertSpanLabelingExampleTest(TestCase):
         self.assertRegex(result.stdout, r"\d+ training windows of 16 tokens")
         results, predictions = self.load_outputs(output_dir)
         self.assertGreater(results["num_train_windows"], 4 * 3)
+        self.assertGreater(results["num_train_windows_without_answer"], 0)
         self.assertEqual(sorted(predictions), ["1", "2", "3", "4"])
         contexts = {"1": long_context, "2": long_context, "3": long_context}
         for key, text in predictions.items():
             self.assertTrue(text)
             self.assertIn(text, contexts.get(key, CONTEXT))
+
+    def test_help_lists_the_flags(self):
+        result = run_program(["--help"])
+        self.assertEqual(result.returncode, 0, msg=result.stderr)
+        for flag in ("--train_file", "--doc_stride", "--max_answer_length"):
+            self.assertIn(flag, result.stdout)
 
     def test_bad_squad_file_is_one_error_line(self):
         temp_dir = self.get_temp_dir()

@@ -410,6 +410,7 @@ def main(_):
         "num_eval_questions": len(eval_examples),
         "num_train_questions": len(train_examples),
         "num_train_windows": num_windows,
+        "num_train_windows_without_answer": num_outside,
         "train_file": FLAGS.train_file,
         "eval_file": FLAGS.eval_file,
         "preset": FLAGS.preset,
