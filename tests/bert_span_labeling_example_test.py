@@ -457,6 +457,20 @@ class SquadFileTest(TestCase):
         self.assertFileError(
             squad_json([(CONTEXT, [no_start])]), "has no `answer_start` key"
         )
+        # Questions to answer need no answers; evaluation data does.
+        unanswered = {"id": "u", "question": "Where?"}
+        path = write_json(
+            os.path.join(self.get_temp_dir(), "questions.json"),
+            squad_json(
+                [(CONTEXT, [unanswered, dict(unanswered, id="v", answers=[])])]
+            ),
+        )
+        examples = squad_file.read_squad_file(
+            path, "predict_file", False, require_answers=False
+        )
+        self.assertEqual([e.answers for e in examples], [[], []])
+        with self.assertRaisesRegex(ValueError, "has no `answers` key"):
+            squad_file.read_squad_file(path, "eval_file", False)
 
     def test_built_in_data_is_valid(self):
         for name in ("train", "dev"):
@@ -518,6 +532,36 @@ class BertSpanLabelingExampleTest(TestCase):
                 self.assertEqual(predictions[e.id], e.answers[0])
                 num_non_ascii += not e.answers[0].isascii()
         self.assertGreater(num_non_ascii, 5)
+
+        # --predict_file: new questions (answers optional) answered with
+        # the saved model and preset vocabulary.
+        context = "Zoë lives in São Paulo. Zoë plays the cello."
+        predict_file = write_json(
+            os.path.join(output_dir, "questions.json"),
+            squad_json(
+                [
+                    (
+                        context,
+                        [
+                            {"id": "x", "question": "Where does Zoë live?"},
+                            {"id": "y", "question": "What does Zoë play?"},
+                        ],
+                    )
+                ]
+            ),
+        )
+        answers_file = os.path.join(output_dir, "answers.json")
+        result = run_program(
+            [
+                f"--predict_file={predict_file}",
+                f"--predictions_file={answers_file}",
+                f"--output_dir={output_dir}",
+            ]
+        )
+        self.assertRanCleanly(result)
+        with open(answers_file, encoding="utf-8") as file:
+            answers = json.load(file)
+        self.assertEqual(answers, {"x": "São Paulo", "y": "cello"})
 
         model = keras.saving.load_model(
             os.path.join(output_dir, "span_labeler.keras")

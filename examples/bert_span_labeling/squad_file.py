@@ -36,7 +36,9 @@ label), `answer_start` the character offset of the first answer in
 """
 
 
-def read_squad_file(path, flag_name, require_answer_start):
+def read_squad_file(
+    path, flag_name, require_answer_start, require_answers=True
+):
     """Reads the questions of a SQuAD v1.1 JSON file.
 
     Args:
@@ -45,6 +47,9 @@ def read_squad_file(path, flag_name, require_answer_start):
         require_answer_start: bool. Whether the first answer of every
             question must have an `answer_start` that points at its text
             (training data); otherwise only the answer texts are read.
+        require_answers: bool. Whether every question needs an answer
+            (training and evaluation data); without, `answers` may be
+            missing or empty (questions to answer). Defaults to `True`.
 
     Returns:
         A list of `Example`s, in file order.
@@ -80,7 +85,7 @@ def read_squad_file(path, flag_name, require_answer_start):
             qas = _field(paragraph, "qas", list, where, location)
             for k, qa in enumerate(qas):
                 example = _read_question(
-                    qa, context, where, f"{location}.qas[{k}]"
+                    qa, context, where, f"{location}.qas[{k}]", require_answers
                 )
                 if require_answer_start:
                     example = _check_answer_start(qa, example, where)
@@ -118,13 +123,15 @@ def _field(record, key, kind, where, location):
     return value
 
 
-def _read_question(qa, context, where, location):
+def _read_question(qa, context, where, location, require_answers):
     question_id = qa.get("id") if isinstance(qa, dict) else None
     if isinstance(question_id, int) and not isinstance(question_id, bool):
         question_id = str(question_id)
     if not isinstance(question_id, str):
         _field(qa, "id", str, where, location)
     question = _field(qa, "question", str, where, location)
+    if not require_answers and not qa.get("answers"):
+        return Example(question_id, question, context, [], None)
     answers = _field(qa, "answers", list, where, location)
     if not answers:
         raise ValueError(

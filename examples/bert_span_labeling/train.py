@@ -33,7 +33,13 @@ program prints the held-out SQuAD exact match and F1 and saves:
   logits out);
 - `predictions.json`: the predicted answer of every held-out question id
   (the input of SQuAD's official `evaluate-v1.1.py`);
+- `preset/`: the fine-tuned encoder and its vocabulary (a keras_nlp
+  preset directory);
 - `results.json`: the held-out metrics and the run's settings.
+
+`--predict_file=questions.json` (SQuAD v1.1 format, answers optional)
+answers questions with the model of an earlier run in `--output_dir`
+instead of training.
 
 Usage (from the repository root):
 
@@ -42,6 +48,7 @@ python -m examples.bert_span_labeling.train
 python -m examples.bert_span_labeling.train --preset=/path/to/preset \
     --train_file=train-v1.1.json --eval_file=dev-v1.1.json \
     --sequence_length=384 --epochs=2 --learning_rate=3e-5
+python -m examples.bert_span_labeling.train --predict_file=questions.json
 ```
 """
 
@@ -52,6 +59,7 @@ from examples.common import cli
 cli.quiet_tensorflow()
 
 import json  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
 
@@ -167,6 +175,19 @@ flags.DEFINE_integer(
     "num_samples", 3, "How many held-out predictions to print."
 )
 flags.DEFINE_string(
+    "predict_file",
+    None,
+    "Answer questions instead of training: a SQuAD v1.1 JSON file "
+    "(answers optional), answered with the model and vocabulary an earlier "
+    "training run saved in --output_dir.",
+)
+flags.DEFINE_string(
+    "predictions_file",
+    None,
+    "With --predict_file: where the answers are written as JSON (question "
+    "id to answer text). Default: standard output.",
+)
+flags.DEFINE_string(
     "output_dir",
     "/tmp/bert_span_labeling",
     "Where the model, predictions.json, results.json and the TensorBoard "
@@ -248,6 +269,62 @@ def predict(model, features, batch_size):
     )
 
 
+def answer_questions(predict_file, output_dir, predictions_file, **sizes):
+    """Answers the questions of `predict_file` with a trained model."""
+    model_path = os.path.join(output_dir, "span_labeler.keras")
+    preset_dir = os.path.join(output_dir, "preset")
+    if not os.path.isfile(model_path) or not os.path.isdir(preset_dir):
+        raise ValueError(
+            f"No trained model in {output_dir} (span_labeler.keras and "
+            f"preset/). Received: output_dir={output_dir!r}. Train first, "
+            "with the same --output_dir."
+        )
+    examples = squad_file.read_squad_file(
+        predict_file,
+        "predict_file",
+        require_answer_start=False,
+        require_answers=False,
+    )
+    tokenizer = keras_nlp.tokenizers.BertPreprocessor.from_preset(
+        preset_dir
+    ).tokenizer
+    model = keras.saving.load_model(model_path)
+    if FLAGS.sequence_length > model.encoder.max_sequence_length:
+        raise ValueError(
+            f"`--sequence_length` ({FLAGS.sequence_length}) exceeds the "
+            "trained encoder's `max_sequence_length` "
+            f"({model.encoder.max_sequence_length}). Received: "
+            f"sequence_length={FLAGS.sequence_length}. Lower it."
+        )
+    tokenized, features = featurize(
+        examples, tokenizer, sizes["max_query_length"], with_labels=False
+    )
+    start_logits, end_logits = predict(model, features, FLAGS.batch_size)
+    predictions = span_features.best_answers(
+        features,
+        start_logits,
+        end_logits,
+        examples,
+        tokenized,
+        FLAGS.max_answer_length,
+    )
+    text = json.dumps(predictions, ensure_ascii=False, indent=1) + "\n"
+    if not predictions_file:
+        sys.stdout.write(text)
+        return
+    with open(predictions_file, "w", encoding="utf-8") as file:
+        file.write(text)
+    print(f"Wrote {len(predictions)} answers to {predictions_file}.")
+    if all(example.answers for example in examples):
+        scores = squad_metrics.compute(
+            predictions, {example.id: example.answers for example in examples}
+        )
+        print(
+            f"Exact match {scores['exact_match']:.1f}, F1 "
+            f"{scores['f1']:.1f} ({len(examples)} questions)."
+        )
+
+
 def main(_):
     start_time = time.time()
     max_query_length = FLAGS.max_query_length or min(
@@ -259,6 +336,14 @@ def main(_):
         FLAGS.doc_stride,
         FLAGS.batch_size,
     )
+    if FLAGS.predict_file:
+        answer_questions(
+            FLAGS.predict_file,
+            FLAGS.output_dir,
+            FLAGS.predictions_file,
+            max_query_length=max_query_length,
+        )
+        return
     keras.utils.set_random_seed(FLAGS.seed)
     os.makedirs(FLAGS.output_dir, exist_ok=True)
     train_examples = squad_file.read_squad_file(
@@ -399,6 +484,13 @@ def main(_):
     saved = keras_nlp.models.BertSpanLabeler.from_config(model.get_config())
     saved.set_weights(model.get_weights())
     saved.save(os.path.join(FLAGS.output_dir, "span_labeler.keras"))
+    # The fine-tuned encoder and the vocabulary, for --predict_file and
+    # for `from_preset`.
+    saved.encoder.save_to_preset(
+        os.path.join(FLAGS.output_dir, "preset"),
+        tokenizer=tokenizer,
+        overwrite=True,
+    )
     with open(
         os.path.join(FLAGS.output_dir, "predictions.json"),
         "w",
