@@ -646,6 +646,8 @@ class BertSpanLabelingExampleTest(TestCase):
                 ["--sequence_length=16", "--max_query_length=13"],
                 "must leave room for a question",
             ),
+            (["--max_query_length=0"], "max_query_length=0. Pass a value"),
+            (["--epochs=0"], "Received: epochs=0"),
         ):
             result = run_program(args + [f"--output_dir={temp_dir}/out"])
             self.assertEqual(result.returncode, 2, msg=result.stderr)

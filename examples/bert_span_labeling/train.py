@@ -208,7 +208,7 @@ def check_flags(sequence_length, max_query_length, doc_stride, batch_size):
         if value < 1:
             raise ValueError(
                 f"`--{name}` must be a positive integer. Received: "
-                f"{name}={value}."
+                f"{name}={value}. Pass a value of at least 1."
             )
     if max_query_length + 4 > sequence_length:
         raise ValueError(
@@ -327,9 +327,9 @@ def answer_questions(predict_file, output_dir, predictions_file, **sizes):
 
 def main(_):
     start_time = time.time()
-    max_query_length = FLAGS.max_query_length or min(
-        64, FLAGS.sequence_length // 2
-    )
+    max_query_length = FLAGS.max_query_length
+    if max_query_length is None:
+        max_query_length = min(64, FLAGS.sequence_length // 2)
     check_flags(
         FLAGS.sequence_length,
         max_query_length,
@@ -406,8 +406,18 @@ def main(_):
             f"training set ({num_windows} windows). Received: batch_size="
             f"{FLAGS.batch_size}. Lower --batch_size."
         )
-    epochs = FLAGS.epochs or (2 if pretrained else 15)
-    learning_rate = FLAGS.learning_rate or (3e-5 if pretrained else 2e-3)
+    epochs = FLAGS.epochs
+    if epochs is None:
+        epochs = 2 if pretrained else 15
+    learning_rate = FLAGS.learning_rate
+    if learning_rate is None:
+        learning_rate = 3e-5 if pretrained else 2e-3
+    if epochs < 1 or not learning_rate > 0:
+        raise ValueError(
+            "`--epochs` must be a positive integer and `--learning_rate` a "
+            f"positive number. Received: epochs={epochs}, learning_rate="
+            f"{learning_rate}. Leave them unset for the defaults."
+        )
 
     model = keras_nlp.models.BertSpanLabeler(encoder)
     # The span head does not use the pooler: that it gets no gradients is
