@@ -344,6 +344,19 @@ def main(_):
             max_query_length=max_query_length,
         )
         return
+    pretrained = FLAGS.preset is not None
+    epochs = FLAGS.epochs
+    if epochs is None:
+        epochs = 2 if pretrained else 15
+    learning_rate = FLAGS.learning_rate
+    if learning_rate is None:
+        learning_rate = 3e-5 if pretrained else 2e-3
+    if epochs < 1 or not learning_rate > 0:
+        raise ValueError(
+            "`--epochs` must be a positive integer and `--learning_rate` a "
+            f"positive number. Received: epochs={epochs}, learning_rate="
+            f"{learning_rate}. Leave them unset for the defaults."
+        )
     keras.utils.set_random_seed(FLAGS.seed)
     os.makedirs(FLAGS.output_dir, exist_ok=True)
     train_examples = squad_file.read_squad_file(
@@ -357,7 +370,6 @@ def main(_):
         f"{len(eval_examples)} held-out questions from {FLAGS.eval_file}."
     )
 
-    pretrained = FLAGS.preset is not None
     if pretrained:
         tokenizer = presets.load_tokenizer(
             FLAGS.preset, FLAGS.vocab_file, FLAGS.lowercase
@@ -405,18 +417,6 @@ def main(_):
             f"`--batch_size` ({FLAGS.batch_size}) is larger than the "
             f"training set ({num_windows} windows). Received: batch_size="
             f"{FLAGS.batch_size}. Lower --batch_size."
-        )
-    epochs = FLAGS.epochs
-    if epochs is None:
-        epochs = 2 if pretrained else 15
-    learning_rate = FLAGS.learning_rate
-    if learning_rate is None:
-        learning_rate = 3e-5 if pretrained else 2e-3
-    if epochs < 1 or not learning_rate > 0:
-        raise ValueError(
-            "`--epochs` must be a positive integer and `--learning_rate` a "
-            f"positive number. Received: epochs={epochs}, learning_rate="
-            f"{learning_rate}. Leave them unset for the defaults."
         )
 
     model = keras_nlp.models.BertSpanLabeler(encoder)
