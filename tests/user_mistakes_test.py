@@ -360,8 +360,8 @@ CASES = [
     (
         "transformer_misspelled_kwarg",
         lambda t: layers.TransformerEncoder(2, 16, num_heads=2),
-        ValueError,
-        "num_heads",
+        TypeError,
+        "`num_heads`. Did you mean `num_attention_heads`?",
     ),
     (
         "transformer_hidden_not_divisible",
@@ -579,14 +579,14 @@ CASES = [
     (
         "embedding_misspelled_kwarg",
         lambda t: layers.OnDeviceEmbedding(10, 4, use_onehot=True),
-        ValueError,
-        "use_onehot",
+        TypeError,
+        "`use_onehot`. Did you mean `use_one_hot`?",
     ),
     (
         "position_misspelled_kwarg",
         lambda t: layers.PositionEmbedding(4, max_len=3),
-        ValueError,
-        "max_len",
+        TypeError,
+        "`max_len`. Did you mean `max_length`?",
     ),
     (
         "position_negative_length",
@@ -599,8 +599,8 @@ CASES = [
         lambda t: layers.MaskedLM(
             vocab_size=10, embedding_width=4, activations="gelu"
         ),
-        ValueError,
-        "activations",
+        TypeError,
+        "`activations`. Did you mean `activation`?",
     ),
     (
         "self_attention_mask_wrong_rank",
@@ -613,20 +613,20 @@ CASES = [
     (
         "packer_misspelled_kwarg",
         lambda t: _packer(truncation="waterfall"),
-        ValueError,
-        "truncation",
+        TypeError,
+        "BertPacker .*`truncation`. Did you mean `truncate`?",
     ),
     (
         "word_piece_misspelled_kwarg",
         lambda t: _tokenizers().WordPieceTokenizer(VOCAB, lower_case=False),
-        ValueError,
-        "lower_case",
+        TypeError,
+        "WordPieceTokenizer .*`lower_case`. Did you mean `lowercase`?",
     ),
     (
         "mask_generator_misspelled_kwarg",
         lambda t: _mask_generator(max_selection=3),
-        ValueError,
-        "max_selection",
+        TypeError,
+        "`max_selection`. Did you mean `max_selections`?",
     ),
     (
         "pretrainer_next_sentence_not_bool",
@@ -1106,6 +1106,52 @@ CASES = [
         ),
         ValueError,
         r"`masked_positions` holds 5 .*\[0, 4\)",
+    ),
+    # Misspelled arguments of the other layers and text layers, and the
+    # SentencePiece model left out: refused by the constructor.
+    (
+        "self_attention_mask_unknown_kwarg",
+        lambda t: layers.SelfAttentionMask(causal=True),
+        TypeError,
+        "SelfAttentionMask got an unexpected keyword argument `causal`",
+    ),
+    (
+        "transformer_misspelled_dropout",
+        lambda t: layers.TransformerEncoder(2, 16, attention_dropouts=0.1),
+        TypeError,
+        "`attention_dropouts`. Did you mean `attention_dropout`?",
+    ),
+    (
+        "embedding_misspelled_initializer",
+        lambda t: layers.OnDeviceEmbedding(10, 4, initialiser="zeros"),
+        TypeError,
+        "`initialiser`. Did you mean `initializer`?",
+    ),
+    (
+        "sentence_piece_misspelled_kwarg",
+        lambda t: _tokenizers().SentencePieceTokenizer(b"", lower_case=True),
+        TypeError,
+        "SentencePieceTokenizer .*`lower_case`. Did you mean `lowercase`?",
+    ),
+    (
+        "sentence_piece_without_proto",
+        lambda t: _tokenizers().SentencePieceTokenizer(None),
+        ValueError,
+        "`proto` is required.*Received: proto=None",
+    ),
+    (
+        "preprocessor_misspelled_kwarg",
+        lambda t: _tokenizers().BertPreprocessor(
+            _tokenizers().WordPieceTokenizer(VOCAB), seq_length=16
+        ),
+        TypeError,
+        "BertPreprocessor .*`seq_length`. Did you mean `sequence_length`?",
+    ),
+    (
+        "word_piece_misspelled_oov_token",
+        lambda t: _tokenizers().WordPieceTokenizer(VOCAB, unk_token="[UNK]"),
+        TypeError,
+        "`unk_token`",
     ),
 ]
 
