@@ -168,6 +168,16 @@ def _enable_lora_twice():
     return encoder.enable_lora(2)
 
 
+def _load_lora_weights_of_another_rank(tmp_path):
+    encoder = _bert()
+    encoder.enable_lora(2)
+    path = str(tmp_path / "lora.weights.h5")
+    encoder.save_weights(path)
+    other = _bert()
+    other.enable_lora(4)
+    return other.load_weights(path)
+
+
 def _quantize_twice():
     encoder = _bert()
     encoder.quantize("int8")
@@ -1146,6 +1156,18 @@ CASES = [
         ),
         TypeError,
         "BertPreprocessor .*`seq_length`. Did you mean `sequence_length`?",
+    ),
+    (
+        "bert_lora_rank_zero",
+        lambda t: _bert(lora_rank=0),
+        ValueError,
+        "Received: lora_rank=0",
+    ),
+    (
+        "lora_weights_of_another_rank",
+        _load_lora_weights_of_another_rank,
+        ValueError,
+        "another `lora_rank`",
     ),
     (
         "word_piece_misspelled_oov_token",

@@ -274,7 +274,7 @@ class AlbertEncoder(Encoder):
     def get_config(self):
         # The constructor arguments; `keras.Model.get_config` (the graph)
         # is deliberately not used.
-        return {
+        config = {
             "name": self.name,
             "trainable": self.trainable,
             "dtype": keras.dtype_policies.serialize(self.dtype_policy),
@@ -293,5 +293,9 @@ class AlbertEncoder(Encoder):
             "attention_dropout": self.attention_dropout,
             "initializer": keras.initializers.serialize(self.initializer),
             "norm_epsilon": self.norm_epsilon,
-            "lora_rank": self.lora_rank,
         }
+        if self.lora_rank is not None:
+            # As in Keras' own layers, only an adapted encoder records its
+            # rank: configs of encoders without LoRA stay as they were.
+            config["lora_rank"] = self.lora_rank
+        return config

@@ -314,7 +314,7 @@ class BertEncoder(Encoder):
     def get_config(self):
         # The constructor arguments; `keras.Model.get_config` (the graph)
         # is deliberately not used.
-        return {
+        config = {
             "name": self.name,
             "trainable": self.trainable,
             "dtype": keras.dtype_policies.serialize(self.dtype_policy),
@@ -334,5 +334,9 @@ class BertEncoder(Encoder):
             "output_range": self.output_range,
             "embedding_width": self.embedding_width,
             "norm_epsilon": self.norm_epsilon,
-            "lora_rank": self.lora_rank,
         }
+        if self.lora_rank is not None:
+            # As in Keras' own layers, only an adapted encoder records its
+            # rank: configs of encoders without LoRA stay as they were.
+            config["lora_rank"] = self.lora_rank
+        return config
