@@ -124,9 +124,12 @@ def enable_lora(encoder, rank):
         # adapters train.
         if layer.bias is not None:
             layer.bias.trainable = False
-    # Keras visits this attribute after the encoder's graph layers, both
-    # when saving and when loading (see `LoraState`).
-    setattr(encoder, STATE_ATTRIBUTE, LoraState(targets, name="lora_state"))
+    # Keras' saving visits this attribute after the encoder's graph layers,
+    # both when saving and when loading (see `LoraState`). It is set
+    # untracked: it is no sublayer (and a quantized model is locked).
+    object.__setattr__(
+        encoder, STATE_ATTRIBUTE, LoraState(targets, name="lora_state")
+    )
     encoder.lora_rank = rank
     return targets
 
@@ -136,11 +139,12 @@ class LoraState(keras.layers.Layer):
 
     Keras saves an adapted `EinsumDense` with the adapters merged into its
     kernel, and loading into an adapted `EinsumDense` sets both adapter
-    matrices to zero. This weightless layer, set as an attribute of the
-    encoder by `enable_lora`, saves every variable of each adapted
-    projection as it is (frozen kernel, bias, `A`, `B`) in its own entry of
-    the file. Keras' saving visits a functional model's graph layers first
-    and its other attributes after, so on loading this layer runs after the
+    matrices to zero. This weightless layer, set by `enable_lora` as an
+    attribute of the encoder (untracked, so no sublayer of it), saves every
+    variable of each adapted projection as it is (frozen kernel, bias, `A`,
+    `B`; with int8, the kernel scale too) in its own entry of the file.
+    Keras' saving visits a functional model's graph layers first and its
+    other attributes after, so on loading this layer runs after the
     projections have loaded the merged kernels, and puts the saved values
     back. From a file without its entry it keeps the merged kernels and
     gives each projection fresh adapters (`A` He-uniform, `B` zero), as

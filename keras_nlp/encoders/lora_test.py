@@ -328,6 +328,29 @@ class EnableLoraTest(TestCase):
         self.assertEqual(classifier.encoder.lora_rank, RANK)
         self.assertLen(classifier.trainable_weights, 8 + 2)
 
+    @parameterized.named_parameters(
+        ("lora_then_int8", True), ("int8_then_lora", False)
+    )
+    def test_quantized_lora_encoder_reloads(self, lora_first):
+        encoder = task_models.tiny_encoder()
+        numpy_bert.randomize_weights(encoder)
+        if lora_first:
+            encoder.enable_lora(RANK)
+            encoder.quantize("int8")
+        else:
+            encoder.quantize("int8")
+            encoder.enable_lora(RANK)
+        _randomize_adapters(encoder)
+        restored = self.run_model_saving_test(
+            encoder, task_models.encoder_inputs()
+        )
+        self.assertEqual(restored.lora_rank, RANK)
+        self.assertEqual(
+            [w.path for w in restored.trainable_weights],
+            [w.path for w in encoder.trainable_weights],
+        )
+        self.assertLen(restored.trainable_weights, 8)
+
     def test_lora_rank_argument(self):
         encoder = task_models.tiny_encoder()
         config = encoder.get_config()
