@@ -23,7 +23,6 @@ written as a preset with `BertEncoder.save_to_preset(path, tokenizer=...)`,
 from which the tokenizer, the preprocessor and the encoder load back.
 """
 
-import io
 import json
 import os
 import subprocess
@@ -32,9 +31,9 @@ import textwrap
 
 import keras
 import numpy as np
-import sentencepiece
 
 import keras_nlp
+from keras_nlp.testing import vocabularies
 from keras_nlp.testing.test_case import TestCase
 
 SEQUENCE_LENGTH = 8
@@ -88,20 +87,9 @@ CONSUMER = textwrap.dedent("""
 
 
 def _sentence_piece_proto():
-    model = io.BytesIO()
-    sentencepiece.SentencePieceTrainer.train(
-        sentence_iterator=iter(SENTENCE_PIECE_CORPUS * 4),
-        model_writer=model,
-        vocab_size=40,
-        hard_vocab_limit=False,
-        pad_id=0,
-        unk_id=1,
-        bos_id=-1,
-        eos_id=-1,
-        user_defined_symbols=["[CLS]", "[SEP]", "[MASK]"],
-        minloglevel=2,
+    return vocabularies.train_sentence_piece(
+        corpus=SENTENCE_PIECE_CORPUS * 2, vocab_size=40
     )
-    return model.getvalue()
 
 
 def _tiny_encoder(vocab_size):

@@ -23,7 +23,6 @@ independent NumPy forward pass. `from_preset` then reads the exported
 encoders back.
 """
 
-import io
 import json
 import os
 import shutil
@@ -35,11 +34,11 @@ import textwrap
 import keras
 import numpy as np
 import pytest
-import sentencepiece
 
 import keras_nlp
 import keras_nlp.conversion
 from keras_nlp.testing import numpy_bert
+from keras_nlp.testing import vocabularies
 from keras_nlp.testing.test_case import TestCase
 
 SENTENCES = ["The quick brown fox jumped.", "the lazy dog", "Fox!"]
@@ -106,22 +105,10 @@ CONSUMER = textwrap.dedent("""
 
 
 def _sentence_piece_proto():
-    model = io.BytesIO()
-    sentencepiece.SentencePieceTrainer.train(
-        sentence_iterator=iter(
-            SENTENCES + FIRST + SECOND + ["the fox and the dog"] * 3
-        ),
-        model_writer=model,
+    return vocabularies.train_sentence_piece(
+        corpus=SENTENCES + FIRST + SECOND + ["the fox and the dog"] * 3,
         vocab_size=40,
-        hard_vocab_limit=False,
-        pad_id=0,
-        unk_id=1,
-        bos_id=-1,
-        eos_id=-1,
-        user_defined_symbols=["[CLS]", "[SEP]", "[MASK]"],
-        minloglevel=2,
     )
-    return model.getvalue()
 
 
 def _randomize(encoder, seed):

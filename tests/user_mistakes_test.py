@@ -168,6 +168,16 @@ def _enable_lora_twice():
     return encoder.enable_lora(2)
 
 
+def _load_lora_weights_of_another_rank(tmp_path):
+    encoder = _bert()
+    encoder.enable_lora(2)
+    path = str(tmp_path / "lora.weights.h5")
+    encoder.save_weights(path)
+    other = _bert()
+    other.enable_lora(4)
+    return other.load_weights(path)
+
+
 def _quantize_twice():
     encoder = _bert()
     encoder.quantize("int8")
@@ -360,8 +370,8 @@ CASES = [
     (
         "transformer_misspelled_kwarg",
         lambda t: layers.TransformerEncoder(2, 16, num_heads=2),
-        ValueError,
-        "num_heads",
+        TypeError,
+        "`num_heads`. Did you mean `num_attention_heads`?",
     ),
     (
         "transformer_hidden_not_divisible",
@@ -579,14 +589,14 @@ CASES = [
     (
         "embedding_misspelled_kwarg",
         lambda t: layers.OnDeviceEmbedding(10, 4, use_onehot=True),
-        ValueError,
-        "use_onehot",
+        TypeError,
+        "`use_onehot`. Did you mean `use_one_hot`?",
     ),
     (
         "position_misspelled_kwarg",
         lambda t: layers.PositionEmbedding(4, max_len=3),
-        ValueError,
-        "max_len",
+        TypeError,
+        "`max_len`. Did you mean `max_length`?",
     ),
     (
         "position_negative_length",
@@ -599,8 +609,8 @@ CASES = [
         lambda t: layers.MaskedLM(
             vocab_size=10, embedding_width=4, activations="gelu"
         ),
-        ValueError,
-        "activations",
+        TypeError,
+        "`activations`. Did you mean `activation`?",
     ),
     (
         "self_attention_mask_wrong_rank",
@@ -613,20 +623,20 @@ CASES = [
     (
         "packer_misspelled_kwarg",
         lambda t: _packer(truncation="waterfall"),
-        ValueError,
-        "truncation",
+        TypeError,
+        "BertPacker .*`truncation`. Did you mean `truncate`?",
     ),
     (
         "word_piece_misspelled_kwarg",
         lambda t: _tokenizers().WordPieceTokenizer(VOCAB, lower_case=False),
-        ValueError,
-        "lower_case",
+        TypeError,
+        "WordPieceTokenizer .*`lower_case`. Did you mean `lowercase`?",
     ),
     (
         "mask_generator_misspelled_kwarg",
         lambda t: _mask_generator(max_selection=3),
-        ValueError,
-        "max_selection",
+        TypeError,
+        "`max_selection`. Did you mean `max_selections`?",
     ),
     (
         "pretrainer_next_sentence_not_bool",
@@ -1106,6 +1116,64 @@ CASES = [
         ),
         ValueError,
         r"`masked_positions` holds 5 .*\[0, 4\)",
+    ),
+    # Misspelled arguments of the other layers and text layers, and the
+    # SentencePiece model left out: refused by the constructor.
+    (
+        "self_attention_mask_unknown_kwarg",
+        lambda t: layers.SelfAttentionMask(causal=True),
+        TypeError,
+        "SelfAttentionMask got an unexpected keyword argument `causal`",
+    ),
+    (
+        "transformer_misspelled_dropout",
+        lambda t: layers.TransformerEncoder(2, 16, attention_dropouts=0.1),
+        TypeError,
+        "`attention_dropouts`. Did you mean `attention_dropout`?",
+    ),
+    (
+        "embedding_misspelled_initializer",
+        lambda t: layers.OnDeviceEmbedding(10, 4, initialiser="zeros"),
+        TypeError,
+        "`initialiser`. Did you mean `initializer`?",
+    ),
+    (
+        "sentence_piece_misspelled_kwarg",
+        lambda t: _tokenizers().SentencePieceTokenizer(b"", lower_case=True),
+        TypeError,
+        "SentencePieceTokenizer .*`lower_case`. Did you mean `lowercase`?",
+    ),
+    (
+        "sentence_piece_without_proto",
+        lambda t: _tokenizers().SentencePieceTokenizer(None),
+        ValueError,
+        "`proto` is required.*Received: proto=None",
+    ),
+    (
+        "preprocessor_misspelled_kwarg",
+        lambda t: _tokenizers().BertPreprocessor(
+            _tokenizers().WordPieceTokenizer(VOCAB), seq_length=16
+        ),
+        TypeError,
+        "BertPreprocessor .*`seq_length`. Did you mean `sequence_length`?",
+    ),
+    (
+        "bert_lora_rank_zero",
+        lambda t: _bert(lora_rank=0),
+        ValueError,
+        "Received: lora_rank=0",
+    ),
+    (
+        "lora_weights_of_another_rank",
+        _load_lora_weights_of_another_rank,
+        ValueError,
+        "another `lora_rank`",
+    ),
+    (
+        "word_piece_misspelled_oov_token",
+        lambda t: _tokenizers().WordPieceTokenizer(VOCAB, unk_token="[UNK]"),
+        TypeError,
+        "`unk_token`",
     ),
 ]
 

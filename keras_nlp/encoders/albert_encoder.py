@@ -69,6 +69,11 @@ class AlbertEncoder(Encoder):
             `keras.initializers.TruncatedNormal(stddev=0.02)`.
         norm_epsilon: float. Epsilon of every layer normalization. Defaults
             to `1e-12`.
+        lora_rank: int or `None`. If set, the encoder is built with LoRA
+            adapters of this rank on the attention query and value
+            projections and everything else frozen, as
+            `enable_lora(lora_rank)` does; `enable_lora` sets it.
+            Defaults to `None` (no LoRA).
         **kwargs: Base model arguments, such as `name` and `dtype`.
 
     Call arguments:
@@ -124,6 +129,7 @@ class AlbertEncoder(Encoder):
         attention_dropout=0.1,
         initializer=None,
         norm_epsilon=1e-12,
+        lora_rank=None,
         **kwargs,
     ):
         argument_checks.check_unknown_arguments(AlbertEncoder, kwargs)
@@ -137,6 +143,7 @@ class AlbertEncoder(Encoder):
                 "max_sequence_length": max_sequence_length,
                 "type_vocab_size": type_vocab_size,
                 "inner_dim": inner_dim,
+                "lora_rank": lora_rank,
             },
             rates={
                 "output_dropout": output_dropout,
@@ -260,11 +267,14 @@ class AlbertEncoder(Encoder):
         self.attention_dropout = attention_dropout
         self.initializer = initializer
         self.norm_epsilon = norm_epsilon
+        self.lora_rank = None  # Set by `enable_lora`.
+        if lora_rank is not None:
+            self.enable_lora(lora_rank)
 
     def get_config(self):
         # The constructor arguments; `keras.Model.get_config` (the graph)
         # is deliberately not used.
-        return {
+        config = {
             "name": self.name,
             "trainable": self.trainable,
             "dtype": keras.dtype_policies.serialize(self.dtype_policy),
@@ -284,3 +294,8 @@ class AlbertEncoder(Encoder):
             "initializer": keras.initializers.serialize(self.initializer),
             "norm_epsilon": self.norm_epsilon,
         }
+        if self.lora_rank is not None:
+            # As in Keras' own layers, only an adapted encoder records its
+            # rank: configs of encoders without LoRA stay as they were.
+            config["lora_rank"] = self.lora_rank
+        return config

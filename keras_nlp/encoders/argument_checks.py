@@ -14,9 +14,6 @@
 
 """The constructor argument checks shared by the BERT-family encoders."""
 
-import difflib
-import inspect
-
 import keras
 
 from keras_nlp.layers import layer_utils
@@ -29,27 +26,10 @@ def check_unknown_arguments(cls, kwargs):
     """Raises a `TypeError` for a keyword neither `cls` nor Keras takes.
 
     A functional model would otherwise swallow a misspelled argument
-    (`num_layer=1`) and build the default architecture.
+    (`num_layer=1`) and build the default architecture. See
+    `keras_nlp.layers.layer_utils.check_unknown_arguments`.
     """
-    parameters = inspect.signature(cls.__init__).parameters
-    valid = [
-        name
-        for name, parameter in parameters.items()
-        if name != "self" and parameter.kind is not parameter.VAR_KEYWORD
-    ] + list(MODEL_ARGUMENTS)
-    for name in kwargs:
-        if name in valid:
-            continue
-        close = difflib.get_close_matches(name, valid, n=1)
-        hint = (
-            f"Did you mean `{close[0]}`?"
-            if close
-            else f"Valid arguments: {', '.join(sorted(valid))}."
-        )
-        raise TypeError(
-            f"{cls.__name__} got an unexpected keyword argument `{name}`. "
-            f"{hint} Received: {name}={kwargs[name]!r}."
-        )
+    layer_utils.check_unknown_arguments(cls, kwargs, MODEL_ARGUMENTS)
 
 
 def check_encoder_arguments(

@@ -100,6 +100,11 @@ class BertEncoder(Encoder):
             `hidden_size`, as in ALBERT. Defaults to `None` (`hidden_size`).
         norm_epsilon: float. Epsilon of every layer normalization. Defaults
             to `1e-12`.
+        lora_rank: int or `None`. If set, the encoder is built with LoRA
+            adapters of this rank on the attention query and value
+            projections and everything else frozen, as
+            `enable_lora(lora_rank)` does; `enable_lora` sets it.
+            Defaults to `None` (no LoRA).
         **kwargs: Base model arguments, such as `name` and `dtype`.
 
     Call arguments:
@@ -155,6 +160,7 @@ class BertEncoder(Encoder):
         output_range=None,
         embedding_width=None,
         norm_epsilon=1e-12,
+        lora_rank=None,
         **kwargs,
     ):
         argument_checks.check_unknown_arguments(BertEncoder, kwargs)
@@ -167,6 +173,7 @@ class BertEncoder(Encoder):
                 "max_sequence_length": max_sequence_length,
                 "type_vocab_size": type_vocab_size,
                 "inner_dim": inner_dim,
+                "lora_rank": lora_rank,
                 "embedding_width": embedding_width,
                 "output_range": output_range,
             },
@@ -300,11 +307,14 @@ class BertEncoder(Encoder):
         self.output_range = output_range
         self.embedding_width = embedding_width
         self.norm_epsilon = norm_epsilon
+        self.lora_rank = None  # Set by `enable_lora`.
+        if lora_rank is not None:
+            self.enable_lora(lora_rank)
 
     def get_config(self):
         # The constructor arguments; `keras.Model.get_config` (the graph)
         # is deliberately not used.
-        return {
+        config = {
             "name": self.name,
             "trainable": self.trainable,
             "dtype": keras.dtype_policies.serialize(self.dtype_policy),
@@ -325,3 +335,8 @@ class BertEncoder(Encoder):
             "embedding_width": self.embedding_width,
             "norm_epsilon": self.norm_epsilon,
         }
+        if self.lora_rank is not None:
+            # As in Keras' own layers, only an adapted encoder records its
+            # rank: configs of encoders without LoRA stay as they were.
+            config["lora_rank"] = self.lora_rank
+        return config

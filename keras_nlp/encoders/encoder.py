@@ -109,7 +109,10 @@ class Encoder(FunctionalModel):
     def enable_lora(self, rank):
         """Freezes the encoder and adds LoRA adapters to query and value.
 
-        See `keras_nlp.encoders.lora.enable_lora`.
+        The config records `rank` (`lora_rank`), and the adapters are
+        saved as they are: a `.keras` file reloads with LoRA enabled, the
+        same trainable weights and the same outputs. See
+        `keras_nlp.encoders.lora.enable_lora`.
         """
         from keras_nlp.encoders import lora
 

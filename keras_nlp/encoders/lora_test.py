@@ -20,8 +20,10 @@ import keras
 import numpy as np
 from absl.testing import parameterized
 
+from keras_nlp.encoders.bert_encoder import BertEncoder
 from keras_nlp.encoders.lora import enable_lora
 from keras_nlp.models.bert_classifier import BertClassifier
+from keras_nlp.models.bert_pretrainer import BertPretrainer
 from keras_nlp.testing import numpy_bert
 from keras_nlp.testing import task_models
 from keras_nlp.testing.test_case import TestCase
@@ -37,6 +39,45 @@ def _randomize_adapters(encoder, seed=1):
     rng = np.random.default_rng(seed)
     for weight in _adapters(encoder):
         weight.assign(rng.normal(scale=0.3, size=tuple(weight.shape)))
+
+
+def _adapted_layers(encoder):
+    return [
+        layer
+        for layer in encoder._flatten_layers()
+        if getattr(layer, "lora_enabled", False)
+    ]
+
+
+def _adapted_model(kind, task):
+    """An encoder (or a task model over it) with random weights and LoRA."""
+    encoder = task_models.tiny_encoder(kind)
+    if task == "encoder":
+        model = encoder
+    elif task == "classifier":
+        model = BertClassifier(encoder, num_classes=2, dropout=0.0)
+    else:
+        model = BertPretrainer(encoder)
+    numpy_bert.randomize_weights(model)
+    encoder.enable_lora(RANK)
+    _randomize_adapters(encoder)
+    return model, encoder
+
+
+def _task_inputs(task):
+    inputs = task_models.encoder_inputs()
+    if task == "pretrainer":
+        inputs["masked_lm_positions"] = np.array([[1, 3], [2, 0]], "int32")
+    return inputs
+
+
+def _task_labels(task):
+    if task == "pretrainer":
+        return {
+            "mlm_logits": np.array([[5, 9], [7, 0]], dtype="int32"),
+            "next_sentence_logits": np.array([0, 1], dtype="int32"),
+        }
+    return np.array([0, 1])
 
 
 class EnableLoraTest(TestCase):
@@ -117,28 +158,212 @@ class EnableLoraTest(TestCase):
             changed = not np.array_equal(before[weight.path], weight.numpy())
             self.assertEqual(changed, weight.path in trainable, weight.path)
 
-    def test_saving(self):
+    @parameterized.named_parameters(
+        ("bert_encoder", "bert", "encoder"),
+        ("albert_encoder", "albert", "encoder"),
+        ("bert_classifier", "bert", "classifier"),
+        ("albert_classifier", "albert", "classifier"),
+        ("bert_pretrainer", "bert", "pretrainer"),
+    )
+    def test_keras_file_reloads_with_lora(self, kind, task):
+        model, encoder = _adapted_model(kind, task)
+        path = os.path.join(self.get_temp_dir(), "model.keras")
+        model.save(path)
+        restored = keras.models.load_model(path, safe_mode=True)
+        self.assertIs(restored.__class__, model.__class__)
+        restored_encoder = restored if task == "encoder" else restored.encoder
+        self.assertEqual(restored_encoder.lora_rank, RANK)
+        self.assertEqual(restored_encoder.get_config()["lora_rank"], RANK)
+        # The same frozen/trainable split, in the same order (the order in
+        # which an optimizer holds its slots).
+        self.assertEqual(
+            [w.path for w in restored.trainable_weights],
+            [w.path for w in model.trainable_weights],
+        )
+        self.assertLen(restored.weights, len(model.weights))
+        # The frozen kernels and the adapters keep their values: the
+        # adapters are not merged away nor set to zero.
+        for weight, restored_weight in zip(model.weights, restored.weights):
+            self.assertEqual(restored_weight.path, weight.path)
+            np.testing.assert_array_equal(
+                keras.ops.convert_to_numpy(restored_weight),
+                keras.ops.convert_to_numpy(weight),
+                err_msg=weight.path,
+            )
+        self.assertTrue(
+            all(
+                np.any(keras.ops.convert_to_numpy(w))
+                for w in _adapters(restored_encoder)
+            )
+        )
+        inputs = _task_inputs(task)
+        self.assertAllClose(
+            restored(inputs, training=False),
+            model(inputs, training=False),
+            atol=1e-6,
+            rtol=0,
+        )
+
+    @parameterized.named_parameters(
+        ("bert_classifier", "bert", "classifier"),
+        ("albert_classifier", "albert", "classifier"),
+        ("bert_pretrainer", "bert", "pretrainer"),
+    )
+    def test_training_continues_after_reload(self, kind, task):
+        model, _ = _adapted_model(kind, task)
+        model.compile()  # AdamW: the optimizer has state to restore.
+        inputs, labels = _task_inputs(task), _task_labels(task)
+        model.fit(inputs, labels, verbose=0)
+        path = os.path.join(self.get_temp_dir(), "model.keras")
+        model.save(path)
+        restored = keras.models.load_model(path, safe_mode=True)
+        before = [keras.ops.convert_to_numpy(w) for w in restored.weights]
+        restored.fit(inputs, labels, verbose=0)
+        # One step after the reload moves the adapters and the head only.
+        trainable = {id(w) for w in restored.trainable_weights}
+        moved = [
+            w.path
+            for w, value in zip(restored.weights, before)
+            if not np.array_equal(keras.ops.convert_to_numpy(w), value)
+        ]
+        expected = [w.path for w in restored.weights if id(w) in trainable]
+        self.assertEqual(moved, expected)
+        self.assertTrue(any("lora_kernel_a" in path for path in moved))
+        # ... and exactly as the step of the model that was never saved
+        # (same weights, same optimizer state).
+        model.fit(inputs, labels, verbose=0)
+        for weight, restored_weight in zip(model.weights, restored.weights):
+            self.assertAllClose(
+                restored_weight, weight, atol=1e-6, rtol=0, msg=weight.path
+            )
+
+    def test_weights_files_load_with_and_without_lora(self):
         encoder = task_models.tiny_encoder()
-        model = BertClassifier(encoder, num_classes=2)
-        numpy_bert.randomize_weights(model)
+        numpy_bert.randomize_weights(encoder)
         encoder.enable_lora(RANK)
         _randomize_adapters(encoder)
         inputs = task_models.encoder_inputs()
-        # `.keras`: the adapters are merged into the reloaded kernels.
-        self.run_model_saving_test(model, inputs, atol=1e-5)
-
-        # Weights files load into encoders with and without LoRA.
-        path = os.path.join(self.get_temp_dir(), "encoder.weights.h5")
-        encoder.save_weights(path)
         expected = encoder(inputs)["sequence_output"]
+        path = os.path.join(self.get_temp_dir(), "adapted.weights.h5")
+        encoder.save_weights(path)
+
+        # Without LoRA: the merged kernels, the same outputs.
         plain = task_models.tiny_encoder()
         plain.load_weights(path)
-        self.assertAllClose(plain(inputs)["sequence_output"], expected, 1e-5)
+        self.assertIsNone(plain.lora_rank)
+        self.assertAllClose(
+            plain(inputs)["sequence_output"], expected, atol=1e-6, rtol=0
+        )
+        # With LoRA of the same rank: every variable as it was saved.
         adapted = task_models.tiny_encoder()
         adapted.enable_lora(RANK)
         adapted.load_weights(path)
-        self.assertAllClose(adapted(inputs)["sequence_output"], expected, 1e-5)
         self.assertLen(adapted.trainable_weights, 8)
+        for weight, loaded in zip(encoder.weights, adapted.weights):
+            np.testing.assert_array_equal(
+                keras.ops.convert_to_numpy(loaded),
+                keras.ops.convert_to_numpy(weight),
+                err_msg=weight.path,
+            )
+        # With LoRA of another rank: refused, naming the shapes.
+        other_rank = task_models.tiny_encoder()
+        other_rank.enable_lora(RANK + 2)
+        with self.assertRaisesRegex(ValueError, "another `lora_rank`"):
+            other_rank.load_weights(path)
+
+    def test_file_without_adapters_loads_into_lora_encoder(self):
+        source = task_models.tiny_encoder()
+        numpy_bert.randomize_weights(source)
+        path = os.path.join(self.get_temp_dir(), "plain.weights.h5")
+        source.save_weights(path)
+        inputs = task_models.encoder_inputs()
+
+        encoder = task_models.tiny_encoder()
+        model = BertClassifier(encoder, num_classes=2, dropout=0.0)
+        encoder.enable_lora(RANK)
+        encoder.load_weights(path)
+        self.assertAllClose(
+            encoder(inputs)["sequence_output"],
+            source(inputs)["sequence_output"],
+            atol=1e-6,
+            rtol=0,
+        )
+        # Fresh adapters: `B` zero, `A` random (and different per layer).
+        # Keras alone would leave both at zero, and no gradient would ever
+        # reach them.
+        a_values = [
+            keras.ops.convert_to_numpy(layer.lora_kernel_a)
+            for layer in _adapted_layers(encoder)
+        ]
+        for layer in _adapted_layers(encoder):
+            self.assertFalse(
+                np.any(keras.ops.convert_to_numpy(layer.lora_kernel_b))
+            )
+        self.assertTrue(all(np.std(a) > 0.1 for a in a_values))
+        self.assertFalse(np.array_equal(a_values[0], a_values[1]))
+        model.compile(optimizer=keras.optimizers.SGD(0.5))
+        model.fit(inputs, np.array([0, 1]), verbose=0)
+        for layer in _adapted_layers(encoder):
+            self.assertTrue(
+                np.any(keras.ops.convert_to_numpy(layer.lora_kernel_b)),
+                layer.path,
+            )
+
+    def test_presets_keep_lora(self):
+        encoder = task_models.tiny_encoder()
+        numpy_bert.randomize_weights(encoder)
+        encoder.enable_lora(RANK)
+        _randomize_adapters(encoder)
+        path = os.path.join(self.get_temp_dir(), "preset")
+        encoder.save_to_preset(path)
+        restored = BertEncoder.from_preset(path)
+        self.assertEqual(restored.lora_rank, RANK)
+        for weight, loaded in zip(encoder.weights, restored.weights):
+            np.testing.assert_array_equal(
+                keras.ops.convert_to_numpy(loaded),
+                keras.ops.convert_to_numpy(weight),
+                err_msg=weight.path,
+            )
+        classifier = BertClassifier.from_preset(path, num_classes=2)
+        self.assertEqual(classifier.encoder.lora_rank, RANK)
+        self.assertLen(classifier.trainable_weights, 8 + 2)
+
+    @parameterized.named_parameters(
+        ("lora_then_int8", True), ("int8_then_lora", False)
+    )
+    def test_quantized_lora_encoder_reloads(self, lora_first):
+        encoder = task_models.tiny_encoder()
+        numpy_bert.randomize_weights(encoder)
+        if lora_first:
+            encoder.enable_lora(RANK)
+            encoder.quantize("int8")
+        else:
+            encoder.quantize("int8")
+            encoder.enable_lora(RANK)
+        _randomize_adapters(encoder)
+        restored = self.run_model_saving_test(
+            encoder, task_models.encoder_inputs()
+        )
+        self.assertEqual(restored.lora_rank, RANK)
+        self.assertEqual(
+            [w.path for w in restored.trainable_weights],
+            [w.path for w in encoder.trainable_weights],
+        )
+        self.assertLen(restored.trainable_weights, 8)
+
+    def test_lora_rank_argument(self):
+        encoder = task_models.tiny_encoder()
+        config = encoder.get_config()
+        self.assertNotIn("lora_rank", config)
+        config["lora_rank"] = RANK
+        adapted = BertEncoder.from_config(config)
+        self.assertEqual(adapted.lora_rank, RANK)
+        self.assertLen(adapted.trainable_weights, 8)
+        self.assertEqual(adapted.get_config(), config)
+        for value in (0, 2.5, "4"):
+            config["lora_rank"] = value
+            with self.assertRaisesRegex(ValueError, "`lora_rank`"):
+                BertEncoder.from_config(config)
 
     def test_invalid_arguments(self):
         encoder = task_models.tiny_encoder()

@@ -14,8 +14,60 @@
 
 """Argument checks and Keras object lookups shared by layers and encoders."""
 
+import difflib
+import inspect
+
 import keras
 import numpy as np
+
+# The keyword arguments `keras.layers.Layer.__init__` takes, `input_dim`
+# and `input_shape` (accepted with a warning) included.
+LAYER_ARGUMENTS = tuple(
+    name
+    for name, parameter in inspect.signature(
+        keras.layers.Layer.__init__
+    ).parameters.items()
+    if parameter.kind is parameter.KEYWORD_ONLY
+) + ("input_dim", "input_shape")
+
+
+def check_unknown_arguments(cls, kwargs, base_arguments=LAYER_ARGUMENTS):
+    """Raises a `TypeError` for a keyword neither `cls` nor Keras takes.
+
+    Call it with the `**kwargs` left for `super().__init__`, before that
+    call: the error names the argument and the closest valid one
+    (`max_len` -> `max_length`), where Keras would only list the
+    unrecognized arguments, and a functional model would swallow them.
+
+    Args:
+        cls: the class whose constructor received `kwargs`; its named
+            arguments are offered as corrections.
+        kwargs: dict, the keyword arguments its own arguments left.
+        base_arguments: the names the base class accepts. Defaults to the
+            arguments of `keras.layers.Layer`.
+    """
+    parameters = inspect.signature(cls.__init__).parameters
+    own = [
+        name
+        for name, parameter in parameters.items()
+        if name != "self"
+        and parameter.kind
+        not in (parameter.VAR_KEYWORD, parameter.VAR_POSITIONAL)
+    ]
+    valid = own + [name for name in base_arguments if name not in own]
+    for name in kwargs:
+        if name in valid:
+            continue
+        close = difflib.get_close_matches(name, valid, n=1)
+        hint = (
+            f"Did you mean `{close[0]}`?"
+            if close
+            else f"Valid arguments: {', '.join(sorted(valid))}."
+        )
+        raise TypeError(
+            f"{cls.__name__} got an unexpected keyword argument `{name}`. "
+            f"{hint} Received: {name}={kwargs[name]!r}."
+        )
 
 
 def check_positive_int(name, value):

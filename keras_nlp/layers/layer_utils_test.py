@@ -22,7 +22,38 @@ from keras_nlp.layers.gelu_approximate import gelu_approximate
 from keras_nlp.testing.test_case import TestCase
 
 
+class _Layer(keras.layers.Layer):
+    def __init__(self, max_length, initializer="zeros", **kwargs):
+        layer_utils.check_unknown_arguments(_Layer, kwargs)
+        super().__init__(**kwargs)
+
+
 class LayerUtilsTest(TestCase):
+    def test_check_unknown_arguments(self):
+        # Every argument of `keras.layers.Layer` passes.
+        layer = _Layer(
+            4,
+            name="layer",
+            dtype="float16",
+            trainable=False,
+            autocast=False,
+            activity_regularizer="l2",
+        )
+        self.assertEqual(layer.name, "layer")
+        with self.assertRaisesRegex(
+            TypeError,
+            r"^_Layer got an unexpected keyword argument `max_len`\. Did "
+            r"you mean `max_length`\? Received: max_len=3\.$",
+        ):
+            _Layer(4, max_len=3)
+        with self.assertRaisesRegex(
+            TypeError,
+            r"`colour`\. Valid arguments: activity_regularizer, autocast, "
+            r"dtype, initializer, input_dim, input_shape, max_length, name, "
+            r"trainable\.",
+        ):
+            _Layer(4, colour="red")
+
     def test_check_positive_int(self):
         layer_utils.check_positive_int("size", 3)
         layer_utils.check_positive_int("size", np.int64(3))

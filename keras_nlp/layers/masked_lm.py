@@ -128,6 +128,7 @@ class MaskedLM(keras.layers.Layer):
         embedding_width=None,
         **kwargs,
     ):
+        layer_utils.check_unknown_arguments(MaskedLM, kwargs)
         super().__init__(**kwargs)
         if embedding_table is not None:
             if not isinstance(embedding_table, keras.Variable):

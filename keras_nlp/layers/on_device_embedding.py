@@ -93,6 +93,7 @@ class OnDeviceEmbedding(keras.layers.Layer):
         scale_factor=None,
         **kwargs,
     ):
+        layer_utils.check_unknown_arguments(OnDeviceEmbedding, kwargs)
         super().__init__(**kwargs)
         layer_utils.check_positive_int("vocab_size", vocab_size)
         layer_utils.check_positive_int("embedding_width", embedding_width)

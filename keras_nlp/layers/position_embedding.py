@@ -72,6 +72,7 @@ class PositionEmbedding(keras.layers.Layer):
     """
 
     def __init__(self, max_length, initializer="glorot_uniform", **kwargs):
+        layer_utils.check_unknown_arguments(PositionEmbedding, kwargs)
         super().__init__(**kwargs)
         layer_utils.check_positive_int("max_length", max_length)
         initializer = layer_utils.get_keras_object(

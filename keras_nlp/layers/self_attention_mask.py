@@ -75,6 +75,7 @@ class SelfAttentionMask(keras.layers.Layer):
     """
 
     def __init__(self, **kwargs):
+        layer_utils.check_unknown_arguments(SelfAttentionMask, kwargs)
         super().__init__(**kwargs)
 
     def build(self, inputs_shape, to_mask_shape=None):

@@ -205,6 +205,7 @@ class TransformerEncoder(keras.layers.Layer):
         attention_initializer=None,
         **kwargs,
     ):
+        layer_utils.check_unknown_arguments(TransformerEncoder, kwargs)
         super().__init__(**kwargs)
         layer_utils.check_positive_int(
             "num_attention_heads", num_attention_heads

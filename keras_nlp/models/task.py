@@ -65,7 +65,14 @@ class Task(FunctionalModel):
     def from_config(cls, config):
         config = dict(config)
         config["encoder"] = keras.layers.deserialize(config["encoder"])
-        return cls(**config)
+        # `keras.Model(trainable=True)` sets every sublayer trainable (on
+        # JAX and torch), which would unfreeze an encoder that is loaded
+        # with LoRA enabled: the flag is applied only when it freezes.
+        trainable = config.pop("trainable", True)
+        model = cls(**config)
+        if not trainable:
+            model.trainable = False
+        return model
 
     @classmethod
     def from_preset(cls, path, dtype=None, **kwargs):

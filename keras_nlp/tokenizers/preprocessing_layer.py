@@ -19,6 +19,8 @@ import threading
 
 import keras
 
+from keras_nlp.layers import layer_utils
+
 try:
     import tensorflow as tf
     import tensorflow_text as tf_text
@@ -61,6 +63,8 @@ class PreprocessingLayer(keras.layers.Layer):
 
     def __init__(self, **kwargs):
         require_tf_text(self.__class__.__name__)
+        # A misspelled argument of any text layer names the closest one.
+        layer_utils.check_unknown_arguments(type(self), kwargs)
         super().__init__(**kwargs)
         # Strings and ragged tensors are not backend arrays: Keras must not
         # convert or reject them.

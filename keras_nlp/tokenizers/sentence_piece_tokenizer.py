@@ -29,6 +29,10 @@ from keras_nlp.tokenizers.tokenizer import check_case_settings
 from keras_nlp.tokenizers.tokenizer import check_normalized_length
 from keras_nlp.tokenizers.tokenizer import to_source_offsets
 
+# Stands for the proto of a layer rebuilt by `from_config`, which its
+# `.keras` file's assets provide.
+_FROM_ASSETS = object()
+
 # Python's whitespace (`str.isspace`), which ALBERT's preprocessing collapses
 # with `" ".join(text.split())` (RE2 syntax on UTF-8 text).
 _PYTHON_WHITESPACE = (
@@ -74,9 +78,9 @@ class SentencePieceTokenizer(Tokenizer):
 
     Args:
         proto: str or bytes. The path of a SentencePiece model file
-            (`spm.model`) or the serialized model proto itself. `None` only
-            when the layer is rebuilt from a config (the model then comes
-            from the assets of a `.keras` file).
+            (`spm.model`) or the serialized model proto itself. Required:
+            `None` is refused at once. (A layer rebuilt by `from_config`
+            gets its model from the assets of a `.keras` file.)
         lowercase: bool. Whether to lower-case the text (as Python's
             `str.lower`), after ALBERT's whitespace and quote cleanup.
             Defaults to `False`.
@@ -137,10 +141,18 @@ class SentencePieceTokenizer(Tokenizer):
 
     def __init__(self, proto, lowercase=False, strip_accents=False, **kwargs):
         super().__init__(**kwargs)
+        if proto is None:
+            raise ValueError(
+                "`proto` is required: the path of a SentencePiece model file "
+                "(`spm.model`) or the serialized model (bytes). Received: "
+                "proto=None. Pass the model file that came with the "
+                "checkpoint, or build the tokenizer with "
+                "`SentencePieceTokenizer.from_preset(path)`."
+            )
         check_case_settings(lowercase, strip_accents)
         self.lowercase = lowercase
         self.strip_accents = strip_accents
-        self._set_vocabulary(proto)
+        self._set_vocabulary(None if proto is _FROM_ASSETS else proto)
 
     def get_config(self):
         config = super().get_config()
@@ -153,6 +165,15 @@ class SentencePieceTokenizer(Tokenizer):
             }
         )
         return config
+
+    @classmethod
+    def from_config(cls, config):
+        # A config holds no proto: `load_assets` reads it from the `.keras`
+        # file once the layer is rebuilt.
+        config = dict(config)
+        if config.get("proto") is None:
+            config["proto"] = _FROM_ASSETS
+        return cls(**config)
 
     def _special_tokens(self):
         return {

@@ -290,6 +290,11 @@ class SentencePieceTokenizerTest(TestCase):
             SentencePieceTokenizer.from_preset(self.get_temp_dir())
 
     def test_proto_errors(self):
+        # Refused by the constructor, not at the first call.
+        with self.assertRaisesRegex(
+            ValueError, "`proto` is required.*Received: proto=None"
+        ):
+            SentencePieceTokenizer(None)
         missing = os.path.join(self.get_temp_dir(), "missing.model")
         with self.assertRaisesRegex(ValueError, "which is not a file"):
             SentencePieceTokenizer(missing)
