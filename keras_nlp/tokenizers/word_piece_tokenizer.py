@@ -35,9 +35,13 @@ _VALID_UTF8 = r"[\x{0}-\x{D7FF}\x{E000}-\x{10FFFF}]*"
 # Characters BERT deletes: control characters (Cc) except "\t", "\n" and
 # "\r", format characters (Cf, e.g. zero-width space, soft hyphen) and
 # U+FFFD, which also stands in for invalid UTF-8 bytes.
-_DELETED_CHARACTERS = (
-    r"[\x{0}-\x{8}\x{B}\x{C}\x{E}-\x{1F}\x{7F}-\x{9F}\p{Cf}\x{FFFD}]"
-)
+_DELETED_CLASS = r"\x{0}-\x{8}\x{B}\x{C}\x{E}-\x{1F}\x{7F}-\x{9F}\p{Cf}\x{FFFD}"
+_DELETED_CHARACTERS = f"[{_DELETED_CLASS}]"
+
+# Well-formed UTF-8 without a character BERT deletes: the text that the
+# cleanup leaves unchanged. (RE2 never matches an invalid byte with a
+# character class, but it does match encoded surrogates, excluded here.)
+_CLEAN_TEXT = rf"[^{_DELETED_CLASS}\x{{D800}}-\x{{DFFF}}]*"
 
 # Unicode separators (Zs, Zl, Zp) other than the ASCII space: BERT treats
 # them as whitespace, and tensorflow-text's whitespace split only knows
@@ -493,8 +497,24 @@ def bert_normalize(inputs, lowercase, strip_accents):
     """
     if strip_accents is None:
         strip_accents = lowercase
+    # One pass finds whether any string needs the cleanup (the common case
+    # is none): the two passes of the cleanup run only then.
+    is_clean = tf.reduce_all(tf.strings.regex_full_match(inputs, _CLEAN_TEXT))
+    text = tf.cond(is_clean, lambda: inputs, lambda: _clean_up(inputs))
+    if lowercase:
+        # Full Unicode lower-casing, as Python's `str.lower`. (This op
+        # stops at a NUL byte, which was deleted above.)
+        text = tf.strings.lower(text, encoding="utf-8")
+    if strip_accents:
+        text = tf_text.normalize_utf8(text, "NFD")
+        text = tf.strings.regex_replace(text, r"\p{Mn}", "")
+    return text
+
+
+def _clean_up(inputs):
+    """Deletes the characters BERT deletes; invalid UTF-8 is deleted too."""
     # Invalid UTF-8 becomes U+FFFD, deleted below; the check skips the
-    # costlier transcoding in the common all-valid case.
+    # costlier transcoding when all strings are valid.
     is_valid = tf.reduce_all(tf.strings.regex_full_match(inputs, _VALID_UTF8))
     text = tf.cond(
         is_valid,
@@ -507,15 +527,7 @@ def bert_normalize(inputs, lowercase, strip_accents):
             replacement_char=0xFFFD,
         ),
     )
-    text = tf.strings.regex_replace(text, _DELETED_CHARACTERS, "")
-    if lowercase:
-        # Full Unicode lower-casing, as Python's `str.lower`. (This op
-        # stops at a NUL byte, which was deleted above.)
-        text = tf.strings.lower(text, encoding="utf-8")
-    if strip_accents:
-        text = tf_text.normalize_utf8(text, "NFD")
-        text = tf.strings.regex_replace(text, r"\p{Mn}", "")
-    return text
+    return tf.strings.regex_replace(text, _DELETED_CHARACTERS, "")
 
 
 def bert_pre_tokenize(inputs, lowercase, strip_accents, split_on_cjk):

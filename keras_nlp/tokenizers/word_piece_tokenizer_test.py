@@ -26,6 +26,7 @@ from absl.testing import parameterized
 from keras_nlp.testing import reference_word_piece
 from keras_nlp.testing import vocabularies
 from keras_nlp.testing.test_case import TestCase
+from keras_nlp.tokenizers import word_piece_tokenizer as word_piece
 from keras_nlp.tokenizers.word_piece_tokenizer import WordPieceTokenizer
 
 TRICKY_STRINGS = vocabularies.PROBE_STRINGS
@@ -363,6 +364,38 @@ class WordPieceTokenizerTest(TestCase):
         self.assertAllEqual(self.tokenizer(b"f\xffox the\xc3"), [8, 5])
         outputs = self.tokenizer(tf.constant([b"\xed\xa0\x80", b"fox"]))
         self.assertEqual(outputs.to_list(), [[], [8]])
+
+    def test_clean_text_check_matches_the_cleanup(self):
+        # The one-pass check that skips the cleanup accepts exactly the
+        # strings the cleanup (UTF-8 repair, then deletion) leaves alone:
+        # random bytes (invalid UTF-8, surrogates, overlong forms) and
+        # random code points (control and format characters).
+        rng = np.random.default_rng(0)
+        samples = [b"\xed\xa0\x80", b"\xc0\xaf", b"a\xffb", b"\xf4\x90\x80\x80"]
+        samples += [bytes(rng.integers(0, 256, size=4)) for _ in range(3000)]
+        code_points = np.concatenate(
+            [rng.integers(0, 0x300, 3000), rng.integers(0, 0x110000, 3000)]
+        )
+        samples += [
+            chr(c).encode("utf-8", "surrogatepass") + b"x" for c in code_points
+        ]
+        texts = tf.constant(samples)
+        check = tf.strings.regex_full_match(texts, word_piece._CLEAN_TEXT)
+        unchanged = tf.logical_and(
+            tf.strings.regex_full_match(texts, word_piece._VALID_UTF8),
+            tf.equal(
+                tf.strings.regex_replace(
+                    texts, word_piece._DELETED_CHARACTERS, ""
+                ),
+                texts,
+            ),
+        )
+        self.assertAllEqual(check, unchanged)
+        # Both outcomes occur.
+        self.assertGreater(int(tf.reduce_sum(tf.cast(check, "int32"))), 100)
+        self.assertGreater(
+            int(tf.reduce_sum(tf.cast(tf.logical_not(check), "int32"))), 100
+        )
 
     def test_save_to_preset(self):
         tokenizer = WordPieceTokenizer(
