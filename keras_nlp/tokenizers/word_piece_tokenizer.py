@@ -298,15 +298,18 @@ class WordPieceTokenizer(Tokenizer):
         # fast path gives them to tensorflow-text's WordPiece, which does
         # BERT's whitespace and punctuation split itself. The others are
         # normalized first (`_tokenize_normalized`).
-        is_simple = tf.strings.regex_full_match(inputs, _SIMPLE_TEXT)
+        # The batch is checked as one string (a third cheaper than string
+        # by string); the strings are checked one by one only when some
+        # need normalization. One condition only: the branch not taken
+        # still costs a little per op, so the normalization is traced once,
+        # in `_route` (whose fast half is empty when no string is simple).
+        all_simple = tf.strings.regex_full_match(
+            tf.strings.reduce_join(inputs), _SIMPLE_TEXT
+        )
         return tf.cond(
-            tf.reduce_all(is_simple),
+            all_simple,
             lambda: self._tokenize_simple(inputs),
-            lambda: tf.cond(
-                tf.reduce_any(is_simple),
-                lambda: self._tokenize_mixed(inputs, is_simple),
-                lambda: self._tokenize_normalized(inputs),
-            ),
+            lambda: self._tokenize_mixed(inputs),
         )
 
     def _tokenize_simple(self, inputs):
@@ -315,8 +318,9 @@ class WordPieceTokenizer(Tokenizer):
             inputs = tf.strings.lower(inputs)  # ASCII lower-casing.
         return self._word_piece_with_split.tokenize(inputs)
 
-    def _tokenize_mixed(self, inputs, is_simple):
-        """WordPiece ids of a batch; `is_simple` picks the fast path."""
+    def _tokenize_mixed(self, inputs):
+        """WordPiece ids of a batch, each string on its own path."""
+        is_simple = tf.strings.regex_full_match(inputs, _SIMPLE_TEXT)
         return _route(
             inputs,
             is_simple,
