@@ -19,7 +19,6 @@ import keras
 from keras_nlp.tokenizers.preprocessing_layer import PreprocessingLayer
 from keras_nlp.tokenizers.preprocessing_layer import check_id_range
 from keras_nlp.tokenizers.preprocessing_layer import tf
-from keras_nlp.tokenizers.preprocessing_layer import tf_text
 from keras_nlp.tokenizers.preprocessing_layer import to_dense_or_ragged
 from keras_nlp.tokenizers.tokenizer import run_cached_function
 
@@ -44,7 +43,8 @@ class BertPacker(PreprocessingLayer):
     token from each segment in turn until the budget is spent (so long
     segments are shortened first and a short segment keeps all its tokens);
     `"waterfall"` keeps as much of the first segment as fits, then of the
-    second, and so on. Both use the trimmers of tensorflow-text.
+    second, and so on. Both trim as tensorflow-text's `RoundRobinTrimmer` and
+    `WaterfallTrimmer` do.
 
     The layer runs on TensorFlow and tensorflow-text: use it in a
     `tf.data.Dataset.map` (the host-side input pipeline of TPU training)
@@ -236,36 +236,99 @@ class BertPacker(PreprocessingLayer):
         )
 
     def _pack(self, segments):
-        """Packs `[batch, None]` int32 ragged segments into dense inputs."""
+        """Packs `[batch, None]` int32 ragged segments into dense inputs.
+
+        Dense from the start: each segment becomes one `[batch, budget]`
+        tensor, and every output position picks its token from the segment
+        it falls in (no ragged concatenation, padding or trimming ops, whose
+        graphs are many times larger and slower to run and to start in
+        `tf.data`).
+        """
         num_segments = len(segments)
+        length = self.sequence_length
         # Budget for the segments' own tokens.
-        budget = self.sequence_length - num_segments - 1
-        if self.truncate == "round_robin":
-            trimmer = tf_text.RoundRobinTrimmer(max_seq_length=budget)
-        else:
-            trimmer = tf_text.WaterfallTrimmer(max_seq_length=budget)
-        trimmed = trimmer.trim(list(segments))
-        token_ids, type_ids = tf_text.combine_segments(
-            trimmed,
-            start_of_sequence_id=self.start_token_id,
-            end_of_segment_id=self.end_token_id,
+        budget = length - num_segments - 1
+        kept = _kept_lengths(
+            [segment.row_lengths() for segment in segments],
+            budget,
+            self.truncate,
         )
-        token_ids, mask = tf_text.pad_model_inputs(
-            token_ids,
-            max_seq_length=self.sequence_length,
-            pad_value=self.pad_token_id,
+        positions = tf.range(length, dtype="int64")[tf.newaxis, :]
+        static_batch_size = segments[0].shape[0]
+        if num_segments == 1:
+            # `[CLS] tokens [SEP] [PAD]...`: the dense segment, padded, in
+            # its place, then `[SEP]` after its last token.
+            tokens = segments[0].to_tensor(
+                default_value=self.pad_token_id, shape=[None, budget]
+            )
+            columns = tf.ones(
+                tf.stack([segments[0].nrows(out_type="int32"), 1]), "int32"
+            )
+            word_ids = tf.concat(
+                [
+                    columns * self.start_token_id,
+                    tokens,
+                    columns * self.pad_token_id,
+                ],
+                axis=1,
+            )
+            end = kept[0][:, tf.newaxis] + 1
+            word_ids = tf.where(
+                positions == end,
+                tf.constant(self.end_token_id, "int32"),
+                word_ids,
+            )
+            mask = tf.cast(positions <= end, "int32")
+            outputs = {
+                "input_word_ids": word_ids,
+                "input_mask": mask,
+                "input_type_ids": tf.zeros_like(mask),
+            }
+            return {
+                key: tf.ensure_shape(value, [static_batch_size, length])
+                for key, value in outputs.items()
+            }
+        batch_size = tf.shape(segments[0].row_splits, out_type="int64")[0] - 1
+        shape = tf.stack([batch_size, length])
+        word_ids = tf.fill(shape, tf.constant(self.pad_token_id, "int32"))
+        word_ids = tf.where(
+            positions == 0, tf.constant(self.start_token_id, "int32"), word_ids
         )
-        type_ids, _ = tf_text.pad_model_inputs(
-            type_ids, max_seq_length=self.sequence_length, pad_value=0
-        )
+        type_ids = tf.zeros(shape, "int32")
+        start = tf.ones_like(kept[0])  # Where the current segment starts.
+        for index, segment in enumerate(segments):
+            end = (start + kept[index])[:, tf.newaxis]
+            begin = start[:, tf.newaxis]
+            if budget > 0:
+                tokens = segment.to_tensor(
+                    default_value=0, shape=[None, budget]
+                )
+                is_token = (positions >= begin) & (positions < end)
+                source = tf.clip_by_value(positions - begin, 0, budget - 1)
+                word_ids = tf.where(
+                    is_token,
+                    tf.gather(tokens, source, batch_dims=1),
+                    word_ids,
+                )
+            is_end = positions == end
+            word_ids = tf.where(
+                is_end, tf.constant(self.end_token_id, "int32"), word_ids
+            )
+            if index:
+                type_ids = tf.where(
+                    (positions >= begin) & (positions <= end),
+                    tf.constant(index, "int32"),
+                    type_ids,
+                )
+            start = start + kept[index] + 1
+        mask = tf.cast(positions < start[:, tf.newaxis], "int32")
         outputs = {
-            "input_word_ids": token_ids,
-            "input_mask": tf.cast(mask, "int32"),
+            "input_word_ids": word_ids,
+            "input_mask": mask,
             "input_type_ids": type_ids,
         }
-        batch_size = segments[0].shape[0]
         return {
-            key: tf.ensure_shape(value, [batch_size, self.sequence_length])
+            key: tf.ensure_shape(value, [static_batch_size, length])
             for key, value in outputs.items()
         }
 
@@ -337,6 +400,45 @@ class BertPacker(PreprocessingLayer):
             with tf.control_dependencies(checks):
                 segments = [tf.identity(x) for x in segments]
         return segments, unbatched
+
+
+def _kept_lengths(lengths, budget, truncate):
+    """How many tokens of each segment fit in `budget`, per example.
+
+    Args:
+        lengths: list of int64 `[batch]` tensors, the segment lengths.
+        budget: int. The tokens that fit, special tokens excluded.
+        truncate: `"waterfall"`: the first segments first; `"round_robin"`:
+            one token of each segment in turn, as tensorflow-text's
+            `RoundRobinTrimmer`.
+
+    Returns:
+        A list of int64 `[batch]` tensors.
+    """
+    if len(lengths) == 1 or truncate == "waterfall":
+        kept = []
+        remaining = tf.fill(tf.shape(lengths[0]), tf.constant(budget, "int64"))
+        for length in lengths:
+            kept.append(tf.minimum(length, remaining))
+            remaining = remaining - kept[-1]
+        return kept
+    # Round robin: full rounds give every segment longer than the round
+    # one token; `rounds` is the number of full rounds that fit, then the
+    # segments still longer than `rounds` get one more token each, in
+    # order, while the budget lasts.
+    levels = tf.range(budget + 1, dtype="int64")[tf.newaxis, :]
+    used = tf.add_n(
+        [tf.minimum(length[:, tf.newaxis], levels) for length in lengths]
+    )  # Tokens taken after each number of full rounds.
+    rounds = tf.reduce_sum(tf.cast(used <= budget, "int64"), axis=1) - 1
+    base = [tf.minimum(length, rounds) for length in lengths]
+    remaining = budget - tf.add_n(base)
+    kept = []
+    for index, length in enumerate(lengths):
+        extra = tf.logical_and(length > rounds, remaining > 0)
+        kept.append(base[index] + tf.cast(extra, "int64"))
+        remaining = remaining - tf.cast(extra, "int64")
+    return kept
 
 
 def _is_int(value):

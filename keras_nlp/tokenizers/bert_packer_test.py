@@ -197,6 +197,32 @@ class BertPackerTest(TestCase):
                 for key in expected:
                     self.assertAllEqual(outputs[key], expected[key])
 
+    def test_many_random_batches_against_reference(self):
+        # Longer segments and many sequence lengths (the budget split of
+        # round robin is computed in closed form).
+        rng = np.random.default_rng(1)
+        for truncate in ("round_robin", "waterfall"):
+            for num_segments in (1, 2, 3):
+                for sequence_length in (num_segments + 1, 5, 12, 40):
+                    batch = [
+                        [
+                            list(rng.integers(3, 50, size=rng.integers(0, 30)))
+                            for _ in range(16)
+                        ]
+                        for _ in range(num_segments)
+                    ]
+                    segments = [
+                        tf.ragged.constant(rows, dtype="int32", ragged_rank=1)
+                        for rows in batch
+                    ]
+                    packer = _packer(sequence_length, truncate)
+                    outputs = packer(segments)
+                    expected = _reference_pack_batch(
+                        batch, sequence_length, truncate
+                    )
+                    for key in expected:
+                        self.assertAllEqual(outputs[key], expected[key])
+
     def test_dataset_map_batched(self):
         first = tf.ragged.constant([[5, 6, 7, 8, 9], [5], [5, 6], [7]])
         second = tf.ragged.constant([[10, 11, 12], [10, 11], [10], []])

@@ -35,9 +35,13 @@ _VALID_UTF8 = r"[\x{0}-\x{D7FF}\x{E000}-\x{10FFFF}]*"
 # Characters BERT deletes: control characters (Cc) except "\t", "\n" and
 # "\r", format characters (Cf, e.g. zero-width space, soft hyphen) and
 # U+FFFD, which also stands in for invalid UTF-8 bytes.
-_DELETED_CHARACTERS = (
-    r"[\x{0}-\x{8}\x{B}\x{C}\x{E}-\x{1F}\x{7F}-\x{9F}\p{Cf}\x{FFFD}]"
-)
+_DELETED_CLASS = r"\x{0}-\x{8}\x{B}\x{C}\x{E}-\x{1F}\x{7F}-\x{9F}\p{Cf}\x{FFFD}"
+_DELETED_CHARACTERS = f"[{_DELETED_CLASS}]"
+
+# Well-formed UTF-8 without a character BERT deletes: the text that the
+# cleanup leaves unchanged. (RE2 never matches an invalid byte with a
+# character class, but it does match encoded surrogates, excluded here.)
+_CLEAN_TEXT = rf"[^{_DELETED_CLASS}\x{{D800}}-\x{{DFFF}}]*"
 
 # Unicode separators (Zs, Zl, Zp) other than the ASCII space: BERT treats
 # them as whitespace, and tensorflow-text's whitespace split only knows
@@ -55,10 +59,35 @@ _CJK_IDEOGRAPHS = (
     r"\x{F900}-\x{FAFF}\x{2F800}-\x{2FA1F}"
 )
 
-# Text that needs no Unicode normalization: printable ASCII, "\t", "\n" and
-# "\r" (no character that BERT deletes, no non-ASCII whitespace, case or
-# accent).
-_SIMPLE_TEXT = r"[\t\n\r\x20-\x7E]*"
+# Characters that need no Unicode normalization: printable ASCII, "\t",
+# "\n" and "\r" (no character that BERT deletes, no non-ASCII whitespace,
+# case or accent).
+_SIMPLE_CHARACTERS = r"\t\n\r\x20-\x7E"
+
+# The CJK ideographs that no normalization step changes (the compatibility
+# ideographs, which NFD maps to others, are left out). tensorflow-text's
+# WordPiece makes each one a word, as BERT does with `split_on_cjk`.
+_UNCHANGED_CJK_IDEOGRAPHS = (
+    r"\x{4E00}-\x{9FFF}\x{3400}-\x{4DBF}\x{20000}-\x{2A6DF}"
+    r"\x{2A700}-\x{2B73F}\x{2B740}-\x{2B81F}\x{2B820}-\x{2CEAF}"
+)
+
+# Latin letters with accents (and combining accents) that BERT's
+# lower-casing, NFD and accent removal map to ASCII letters (or delete),
+# one character at a time, exactly as tensorflow-text's FastBertNormalizer
+# (`lower_case_nfd_strip_accents=True`) maps them; letters that the two map
+# differently (such as "ß", "ĳ", "ſ", which its case folding expands) are
+# left out. `word_piece_tokenizer_test.py` checks every one of them.
+_ACCENTED_LATIN = (
+    r"\x{C0}-\x{C5}\x{C7}-\x{CF}\x{D1}-\x{D6}\x{D9}-\x{DD}\x{E0}-\x{E5}"
+    r"\x{E7}-\x{EF}\x{F1}-\x{F6}\x{F9}-\x{FD}\x{FF}-\x{10F}\x{112}-\x{125}"
+    r"\x{128}-\x{130}\x{134}-\x{137}\x{139}-\x{13E}\x{143}-\x{148}"
+    r"\x{14C}-\x{151}\x{154}-\x{165}\x{168}-\x{17E}\x{1A0}-\x{1A1}"
+    r"\x{1AF}-\x{1B0}\x{1CD}-\x{1DC}\x{1DE}-\x{1E1}\x{1E6}-\x{1ED}\x{1F0}"
+    r"\x{1F4}-\x{1F5}\x{1F8}-\x{1FB}\x{200}-\x{21B}\x{21E}-\x{21F}"
+    r"\x{226}-\x{233}\x{300}-\x{344}\x{346}-\x{36F}\x{1E00}-\x{1E99}"
+    r"\x{1EA0}-\x{1EF9}"
+)
 
 # The largest repetition count of RE2.
 _MAX_REPEAT = 1000
@@ -84,10 +113,13 @@ class WordPieceTokenizer(Tokenizer):
     be split, or that is longer than `max_chars_per_token` characters,
     becomes `oov_token`.
 
-    Strings of printable ASCII (with tabs and newlines) take a fast path:
-    tensorflow-text's WordPiece splits their words as BERT does, with no
-    Unicode normalization; other strings are normalized first, in one pass
-    per step. Both give BERT's ids.
+    Strings of printable ASCII (with tabs, newlines and CJK ideographs)
+    take a fast path: tensorflow-text's WordPiece splits their words as
+    BERT does, with no Unicode normalization. With BERT's uncased
+    normalization, strings that also hold accented Latin letters are
+    normalized in one pass by tensorflow-text's `FastBertNormalizer`, which
+    maps those letters as BERT does. Other strings are normalized step by
+    step. All paths give BERT's ids.
 
     Invalid UTF-8 bytes in the input never raise: they are dropped, as the
     reference tokenizer's `decode("utf-8", "ignore")` drops them. The
@@ -279,6 +311,13 @@ class WordPieceTokenizer(Tokenizer):
                 tokens, suffix, self.max_chars_per_token, self.oov_token
             )
             self._detokenized_pieces = tf.constant(detokenized_pieces)
+            # BERT's uncased normalization of accented Latin letters, in
+            # one pass (see `_ACCENTED_LATIN`).
+            self._accent_normalizer = None
+            if self.lowercase and self.strip_accents in (None, True):
+                self._accent_normalizer = tf_text.FastBertNormalizer(
+                    lower_case_nfd_strip_accents=True
+                )
 
     def _write_asset(self, path):
         with open(path, "w", encoding="utf-8") as vocab_file:
@@ -294,31 +333,75 @@ class WordPieceTokenizer(Tokenizer):
         # fast path gives them to tensorflow-text's WordPiece, which does
         # BERT's whitespace and punctuation split itself. The others are
         # normalized first (`_tokenize_normalized`).
-        is_simple = tf.strings.regex_full_match(inputs, _SIMPLE_TEXT)
+        # The batch is checked as one string (a third cheaper than string
+        # by string); the strings are checked one by one only when some
+        # need normalization. One condition only: the branch not taken
+        # still costs a little per op, so the normalization is traced once,
+        # in `_route` (whose fast half is empty when no string is simple).
+        all_simple = tf.strings.regex_full_match(
+            tf.strings.reduce_join(inputs), self._text_pattern(simple=True)
+        )
         return tf.cond(
-            tf.reduce_all(is_simple),
+            all_simple,
             lambda: self._tokenize_simple(inputs),
-            lambda: tf.cond(
-                tf.reduce_any(is_simple),
-                lambda: self._tokenize_mixed(inputs, is_simple),
-                lambda: self._tokenize_normalized(inputs),
-            ),
+            lambda: self._tokenize_mixed(inputs),
         )
 
+    def _text_pattern(self, simple):
+        """The text of the fast paths: simple, or with accented letters."""
+        characters = _SIMPLE_CHARACTERS
+        # A CJK ideograph has up to 4 bytes, which the WordPiece must allow.
+        if self.split_on_cjk and self.max_chars_per_token >= 4:
+            characters += _UNCHANGED_CJK_IDEOGRAPHS
+        if not simple:
+            characters += _ACCENTED_LATIN
+        return f"[{characters}]*"
+
     def _tokenize_simple(self, inputs):
-        """WordPiece ids of strings of printable ASCII, tabs and newlines."""
+        """WordPiece ids of strings of `_text_pattern(simple=True)`.
+
+        Printable ASCII, tabs, newlines and unchanged CJK ideographs: the
+        only normalization is ASCII lower-casing. After it, a character is
+        a byte, except in the CJK ideographs, each a word of its own: no
+        word needs a separate length check.
+        """
         if self.lowercase:
             inputs = tf.strings.lower(inputs)  # ASCII lower-casing.
         return self._word_piece_with_split.tokenize(inputs)
 
-    def _tokenize_mixed(self, inputs, is_simple):
-        """WordPiece ids of a batch; `is_simple` picks the fast path."""
+    def _tokenize_mixed(self, inputs):
+        """WordPiece ids of a batch, each string on its own path."""
+        if self._accent_normalizer is None:
+            is_simple = tf.strings.regex_full_match(
+                inputs, self._text_pattern(simple=True)
+            )
+            return _route(
+                inputs,
+                is_simple,
+                self._tokenize_simple,
+                self._tokenize_normalized,
+            )
+        is_accented = tf.strings.regex_full_match(
+            inputs, self._text_pattern(simple=False)
+        )
         return _route(
             inputs,
-            is_simple,
-            self._tokenize_simple,
+            is_accented,
+            self._tokenize_accented,
             self._tokenize_normalized,
         )
+
+    def _tokenize_accented(self, inputs):
+        """WordPiece ids of strings of `_text_pattern(simple=False)`.
+
+        tensorflow-text's FastBertNormalizer gives their characters BERT's
+        normalization (printable ASCII, CJK ideographs and accented Latin
+        letters become ASCII, CJK ideographs or nothing, character by
+        character), in one pass; the WordPiece then splits the words, as in
+        `_tokenize_simple`.
+        """
+        text = self._accent_normalizer.normalize(inputs)
+        return self._word_piece_with_split.tokenize(text)
 
     def _tokenize_normalized(self, inputs):
         """WordPiece ids of any strings, normalized first.
@@ -493,8 +576,24 @@ def bert_normalize(inputs, lowercase, strip_accents):
     """
     if strip_accents is None:
         strip_accents = lowercase
+    # One pass finds whether any string needs the cleanup (the common case
+    # is none): the two passes of the cleanup run only then.
+    is_clean = tf.reduce_all(tf.strings.regex_full_match(inputs, _CLEAN_TEXT))
+    text = tf.cond(is_clean, lambda: inputs, lambda: _clean_up(inputs))
+    if lowercase:
+        # Full Unicode lower-casing, as Python's `str.lower`. (This op
+        # stops at a NUL byte, which was deleted above.)
+        text = tf.strings.lower(text, encoding="utf-8")
+    if strip_accents:
+        text = tf_text.normalize_utf8(text, "NFD")
+        text = tf.strings.regex_replace(text, r"\p{Mn}", "")
+    return text
+
+
+def _clean_up(inputs):
+    """Deletes the characters BERT deletes; invalid UTF-8 is deleted too."""
     # Invalid UTF-8 becomes U+FFFD, deleted below; the check skips the
-    # costlier transcoding in the common all-valid case.
+    # costlier transcoding when all strings are valid.
     is_valid = tf.reduce_all(tf.strings.regex_full_match(inputs, _VALID_UTF8))
     text = tf.cond(
         is_valid,
@@ -507,15 +606,7 @@ def bert_normalize(inputs, lowercase, strip_accents):
             replacement_char=0xFFFD,
         ),
     )
-    text = tf.strings.regex_replace(text, _DELETED_CHARACTERS, "")
-    if lowercase:
-        # Full Unicode lower-casing, as Python's `str.lower`. (This op
-        # stops at a NUL byte, which was deleted above.)
-        text = tf.strings.lower(text, encoding="utf-8")
-    if strip_accents:
-        text = tf_text.normalize_utf8(text, "NFD")
-        text = tf.strings.regex_replace(text, r"\p{Mn}", "")
-    return text
+    return tf.strings.regex_replace(text, _DELETED_CHARACTERS, "")
 
 
 def bert_pre_tokenize(inputs, lowercase, strip_accents, split_on_cjk):

@@ -21,11 +21,13 @@ import re
 import keras
 import numpy as np
 import tensorflow as tf
+import tensorflow_text as tf_text
 from absl.testing import parameterized
 
 from keras_nlp.testing import reference_word_piece
 from keras_nlp.testing import vocabularies
 from keras_nlp.testing.test_case import TestCase
+from keras_nlp.tokenizers import word_piece_tokenizer as word_piece
 from keras_nlp.tokenizers.word_piece_tokenizer import WordPieceTokenizer
 
 TRICKY_STRINGS = vocabularies.PROBE_STRINGS
@@ -363,6 +365,111 @@ class WordPieceTokenizerTest(TestCase):
         self.assertAllEqual(self.tokenizer(b"f\xffox the\xc3"), [8, 5])
         outputs = self.tokenizer(tf.constant([b"\xed\xa0\x80", b"fox"]))
         self.assertEqual(outputs.to_list(), [[], [8]])
+
+    def test_clean_text_check_matches_the_cleanup(self):
+        # The one-pass check that skips the cleanup accepts exactly the
+        # strings the cleanup (UTF-8 repair, then deletion) leaves alone:
+        # random bytes (invalid UTF-8, surrogates, overlong forms) and
+        # random code points (control and format characters).
+        rng = np.random.default_rng(0)
+        samples = [b"\xed\xa0\x80", b"\xc0\xaf", b"a\xffb", b"\xf4\x90\x80\x80"]
+        samples += [bytes(rng.integers(0, 256, size=4)) for _ in range(3000)]
+        code_points = np.concatenate(
+            [rng.integers(0, 0x300, 3000), rng.integers(0, 0x110000, 3000)]
+        )
+        samples += [
+            chr(c).encode("utf-8", "surrogatepass") + b"x" for c in code_points
+        ]
+        texts = tf.constant(samples)
+        check = tf.strings.regex_full_match(texts, word_piece._CLEAN_TEXT)
+        unchanged = tf.logical_and(
+            tf.strings.regex_full_match(texts, word_piece._VALID_UTF8),
+            tf.equal(
+                tf.strings.regex_replace(
+                    texts, word_piece._DELETED_CHARACTERS, ""
+                ),
+                texts,
+            ),
+        )
+        self.assertAllEqual(check, unchanged)
+        # Both outcomes occur.
+        self.assertGreater(int(tf.reduce_sum(tf.cast(check, "int32"))), 100)
+        self.assertGreater(
+            int(tf.reduce_sum(tf.cast(tf.logical_not(check), "int32"))), 100
+        )
+
+    def test_fast_path_characters_are_normalized_as_bert_does(self):
+        # Every accented Latin letter of the one-pass path: tensorflow-
+        # text's FastBertNormalizer maps it as BERT's lower-casing, NFD and
+        # accent removal do (the reference, in Python), to ASCII letters
+        # or nothing; every CJK ideograph of the fast paths is unchanged.
+        def code_points(pattern):
+            for low, high in re.findall(
+                r"\\x\{([0-9A-F]+)\}(?:-\\x\{([0-9A-F]+)\})?", pattern
+            ):
+                yield from range(int(low, 16), int(high or low, 16) + 1)
+
+        normalizer = tf_text.FastBertNormalizer(
+            lower_case_nfd_strip_accents=True
+        )
+        for pattern, expect_ascii in (
+            (word_piece._ACCENTED_LATIN, True),
+            (word_piece._UNCHANGED_CJK_IDEOGRAPHS, False),
+        ):
+            chars = [chr(code) for code in code_points(pattern)]
+            self.assertGreater(len(chars), 500)
+            got = normalizer.normalize(tf.constant(chars)).numpy().tolist()
+            for char, normalized in zip(chars, got):
+                expected = "".join(reference_word_piece.basic_tokenize(char))
+                self.assertEqual(
+                    normalized.decode("utf-8"), expected, msg=repr(char)
+                )
+                if expect_ascii:
+                    self.assertTrue(expected == "" or expected.isalpha())
+                    self.assertTrue(expected.isascii(), msg=repr(char))
+                else:
+                    self.assertEqual(expected, char)
+
+    @parameterized.named_parameters(
+        ("uncased", True, 200),
+        ("uncased_short_words", True, 3),
+        ("cased", False, 200),
+    )
+    def test_fast_paths_random_text_equals_reference(self, lowercase, limit):
+        # Random strings of the fast paths' characters (ASCII, accented
+        # Latin, combining accents, CJK), some with other characters (ß,
+        # Hangul, a compatibility ideograph, a zero-width space) or long
+        # words, mixed in batches: the ids are the reference BERT's.
+        rng = np.random.default_rng(1)
+        alphabet = (
+            list("abcXYZ019 .,!-'")
+            + list("éÉàÀüÜöÖçÇñÑřŘőŐǘ")
+            + ["\u0301", "\u0308", "中", "文"]
+        )
+        others = ["ß", "한", "豈", "\u200b", "İ", "Σ"]
+        texts = []
+        for index in range(300):
+            length = int(rng.integers(0, 40))
+            chars = list(rng.choice(alphabet, size=length))
+            if index % 5 == 0:
+                chars.insert(
+                    int(rng.integers(0, length + 1)), others[index % 6]
+                )
+            if index % 7 == 0:
+                chars += ["é"] * int(rng.integers(195, 206))
+            texts.append("".join(chars))
+        tokenizer = WordPieceTokenizer(
+            PARITY_VOCABULARY, lowercase=lowercase, max_chars_per_token=limit
+        )
+        for start in (0, 100, 200):
+            batch = texts[start : start + 100]
+            if start == 100:  # A batch without any other character.
+                batch = [t for t in batch if not set(t) & set(others)]
+            for text, ids in zip(batch, tokenizer(batch).to_list()):
+                expected = reference_word_piece.tokenize(
+                    text, PARITY_VOCABULARY, lowercase, max_chars=limit
+                )
+                self.assertEqual(ids, expected, msg=f"text={text!r}")
 
     def test_save_to_preset(self):
         tokenizer = WordPieceTokenizer(
