@@ -91,7 +91,7 @@ class AlbertExampleTest(TestCase):
         self.assertAllEqual(
             tokenizer("The FILM was great"), tokenizer("the film was great")
         )
-        self.assertIn("sentence_order_acc", result.stdout)
+        self.assertIn("next_sentence_logits_accuracy", result.stdout)
 
         # The printed comparison matches the encoders' own counts.
         match = re.search(

@@ -12,9 +12,10 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Tests of examples/common: the optimizer recipe, TensorBoard logs and the
-crash-safe checkpoints."""
+"""Tests of examples/common: the optimizer recipe, TensorBoard logs, the
+crash-safe checkpoints and the pretraining loop's input release."""
 
+import gc
 import hashlib
 import json
 import os
@@ -25,8 +26,52 @@ import tensorflow as tf
 
 from examples.common import checkpointing
 from examples.common import optimization
+from examples.common import pretraining
 from examples.common import tensorboard
 from keras_nlp.testing.test_case import TestCase
+
+
+class FitTest(TestCase):
+    def live_iterators(self):
+        return [
+            x
+            for x in gc.get_objects()
+            if isinstance(x, tf.distribute.DistributedIterator)
+            or type(x).__name__ == "OwnedIterator"
+        ]
+
+    def test_training_stopped_early_frees_the_input_iterator(self):
+        # Keras keeps the iterator of a fit stopped mid-epoch in a reference
+        # cycle; left to the interpreter's exit, freeing it can hang on a
+        # `from_generator` thread (the NaN test of the pretraining example).
+        def examples():
+            while True:
+                yield np.ones(4, "float32"), np.ones(1, "float32")
+
+        dataset = tf.data.Dataset.from_generator(
+            examples,
+            output_signature=(tf.TensorSpec([4]), tf.TensorSpec([1])),
+        )
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+        model.compile("sgd", "mse")
+
+        class StopAtTheSecondBatch(keras.callbacks.Callback):
+            def on_train_batch_end(self, batch, logs=None):
+                if batch == 1:
+                    self.model.stop_training = True
+
+        gc.collect()
+        self.assertEqual(self.live_iterators(), [])
+        pretraining.fit(
+            model,
+            dataset.batch(2).prefetch(2),
+            epochs=3,
+            steps_per_epoch=5,
+            callbacks=[StopAtTheSecondBatch()],
+            verbose=0,
+        )
+        self.assertEqual(self.live_iterators(), [])
+        self.assertEqual(int(model.optimizer.iterations.numpy()), 2)
 
 
 class WarmupLinearDecayTest(TestCase):
