@@ -259,6 +259,27 @@ class BertPretrainingExampleTest(TestCase):
             self.assertAllEqual(variable, final[f"layers/{name}"], msg=name)
         # Trained, not freshly initialized (the biases start at zero).
         self.assertGreater(np.abs(final["layers/masked_lm/vars/0"]).max(), 0)
+
+        # Continued pretraining from the preset, heads included.
+        continued_dir = os.path.join(self.temp_dir, "continued")
+        result = run(
+            program(
+                "bert_pretraining.pretrain",
+                [
+                    f"--input={self.corpus}",
+                    f"--preset={preset}",
+                    f"--output_dir={continued_dir}",
+                    "--num_train_steps=2",
+                    "--steps_per_epoch=2",
+                    "--sequence_length=32",
+                    "--max_predictions_per_seq=5",
+                    "--batch_size=8",
+                    "--nojit_compile",
+                ],
+            )
+        )
+        self.assertRanCleanly(result)
+        self.assertEqual(trained_steps(continued_dir), 2)
         tokenizer = keras_nlp.tokenizers.WordPieceTokenizer(
             os.path.join(preset, "vocab.txt")
         )
