@@ -166,6 +166,9 @@ class BertClassificationExampleTest(TestCase):
         model = keras.saving.load_model(
             os.path.join(output_dir, "classifier.keras")
         )
+        # A plain BertClassifier: keras_nlp alone loads it.
+        self.assertIs(type(model), keras_nlp.models.BertClassifier)
+        self.assertEqual(model.num_classes, num_classes)
         self.assertEqual(model.output.shape, (None, num_classes))
         return results, exported
 
@@ -319,6 +322,7 @@ class BertClassificationExampleTest(TestCase):
         model = keras.saving.load_model(
             os.path.join(output_dir, "classifier.keras")
         )
+        self.assertIs(type(model), keras_nlp.models.BertClassifier)
         self.assertEqual(model.output.shape, (None, 1))
 
     def test_glue_cola_reports_matthews_correlation(self):
