@@ -151,10 +151,15 @@ def run(main):
             if os.environ.get(TRACEBACK_VARIABLE):
                 traceback.print_exc()
             message = error_line(error)
+        except Exception:  # A bug: its traceback, as Python prints it.
+            traceback.print_exc()
+            message = None
         # Out of the `except` block the error's traceback is gone: free the
         # objects its frames held (such as a `tf.data` iterator, whose
         # threads may call Python) while Python runs, not at its exit.
         gc.collect()
+        if message is None:
+            sys.exit(1)
         sys.stderr.write(message + "\n")
         sys.exit(USAGE_EXIT_CODE)
 
