@@ -17,8 +17,9 @@
 The pieces of the pretraining programs in `examples/bert_pretraining` and
 `examples/albert`: the corpus readers, the `tf.data` input pipeline
 (tokenization, packing, next-sentence pairs and dynamic masking, all on the
-host with static shapes), the pretraining model (an encoder with a tied
-`keras_nlp.layers.MaskedLM` head and an optional next-sentence head), and
+host with static shapes), the pretraining model (a
+`keras_nlp.models.BertPretrainer`: the encoder, a masked-LM head tied to its
+embedding table and an optional next-sentence head), and
 the fault-tolerant training loop (crash-safe checkpoints, see
 `examples/common/checkpointing.py`, and `keras.callbacks.TerminateOnNaN`)
 that writes a keras_nlp preset.
@@ -370,10 +371,12 @@ def pretraining_dataset(
         A `tf.data.Dataset` of `(features, labels, sample_weights)`:
         features `input_word_ids`, `input_mask`, `input_type_ids`
         `(batch_size, sequence_length)` and `masked_lm_positions`
-        `(batch_size, max_predictions_per_seq)`; labels `masked_lm` (the
-        original ids) and, with a `pair_task`, one named after it; sample
-        weights `masked_lm` (1 for real predictions, 0 for padding) and
-        the pair task's (ones).
+        `(batch_size, max_predictions_per_seq)`; labels and sample weights
+        keyed by the outputs of `keras_nlp.models.BertPretrainer`: labels
+        `mlm_logits` (the original ids) and, with a `pair_task`,
+        `next_sentence_logits` (its 0/1 label); sample weights
+        `mlm_logits` (1 for real predictions, 0 for padding) and
+        `next_sentence_logits` (ones).
     """
     if pair_task is not None and pair_task not in PAIR_TASKS:
         raise ValueError(
