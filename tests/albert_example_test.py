@@ -25,6 +25,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import tensorflow as tf
 import tensorflow_text  # noqa: F401 (registers the ops of the SavedModel)
 
@@ -76,7 +77,25 @@ class AlbertExampleTest(TestCase):
         preset = os.path.join(output_dir, "preset")
         self.assertEqual(
             sorted(os.listdir(preset)),
-            ["config.json", "model.weights.h5", "spm.model"],
+            [
+                "config.json",
+                "model.weights.h5",
+                "pretraining_heads.npz",
+                "spm.model",
+            ],
+        )
+        # The masked-LM head (on the factorized embeddings) and the
+        # sentence-order head load back into a BertPretrainer.
+        pretrainer = keras_nlp.models.BertPretrainer.from_preset(preset)
+        self.assertIsInstance(
+            pretrainer.encoder, keras_nlp.encoders.AlbertEncoder
+        )
+        self.assertIs(
+            pretrainer.masked_lm.embedding_table,
+            pretrainer.encoder.get_embedding_table(),
+        )
+        self.assertGreater(
+            np.abs(pretrainer.masked_lm.output_bias.numpy()).max(), 0
         )
         with open(os.path.join(preset, "config.json")) as file:
             self.assertEqual(json.load(file)["class_name"], "AlbertEncoder")
@@ -91,7 +110,7 @@ class AlbertExampleTest(TestCase):
         self.assertAllEqual(
             tokenizer("The FILM was great"), tokenizer("the film was great")
         )
-        self.assertIn("sentence_order_acc", result.stdout)
+        self.assertIn("next_sentence_logits_accuracy", result.stdout)
 
         # The printed comparison matches the encoders' own counts.
         match = re.search(

@@ -166,6 +166,9 @@ class BertClassificationExampleTest(TestCase):
         model = keras.saving.load_model(
             os.path.join(output_dir, "classifier.keras")
         )
+        # A plain BertClassifier: keras_nlp alone loads it.
+        self.assertIs(type(model), keras_nlp.models.BertClassifier)
+        self.assertEqual(model.num_classes, num_classes)
         self.assertEqual(model.output.shape, (None, num_classes))
         return results, exported
 
@@ -319,6 +322,7 @@ class BertClassificationExampleTest(TestCase):
         model = keras.saving.load_model(
             os.path.join(output_dir, "classifier.keras")
         )
+        self.assertIs(type(model), keras_nlp.models.BertClassifier)
         self.assertEqual(model.output.shape, (None, 1))
 
     def test_glue_cola_reports_matthews_correlation(self):
@@ -356,6 +360,39 @@ class BertClassificationExampleTest(TestCase):
         missing = os.path.join(self.get_temp_dir(), "missing.txt")
         result = run_program([f"--predict_file={missing}"])
         self.assertCleanError(result, "--predict_file", missing)
+
+    def test_vocabulary_that_does_not_fit_the_encoder(self):
+        temp_dir = self.get_temp_dir()
+        preset = os.path.join(temp_dir, "preset")
+        make_preset(preset, vocab_size=len(VOCABULARY) + 3)
+        train_path = os.path.join(temp_dir, "train.csv")
+        write_csv(train_path, ["text", "label"], [("good", "1")] * 8)
+        args = [
+            f"--dataset=csv:{train_path}",
+            "--sequence_length=16",
+            "--batch_size=4",
+            f"--output_dir={temp_dir}",
+        ]
+        # The preset's own vocabulary: refused by the preset loaders.
+        result = run_program([f"--preset={preset}"] + args)
+        self.assertCleanError(
+            result,
+            f"has {len(VOCABULARY)} tokens, but the encoder",
+            f"`vocab_size` {len(VOCABULARY) + 3}",
+        )
+        # --vocab_file: checked against the encoder by the example.
+        os.remove(os.path.join(preset, "vocab.txt"))
+        vocab_file = os.path.join(temp_dir, "other_vocab.txt")
+        with open(vocab_file, "w") as file:
+            file.write("\n".join(VOCABULARY) + "\n")
+        result = run_program(
+            [f"--preset={preset}", f"--vocab_file={vocab_file}"] + args
+        )
+        self.assertCleanError(
+            result,
+            f"{vocab_file!r} has {len(VOCABULARY)} tokens",
+            f"`vocab_size` {len(VOCABULARY) + 3}",
+        )
 
     def test_help_lists_the_programs_flags(self):
         result = run_program(
@@ -508,6 +545,18 @@ class ClassificationInputErrorsTest(TestCase):
         )
         with self.assertRaisesRegex(ValueError, message):
             presets.load_tokenizer(preset)
+        # A --vocab_file is checked against the encoder's `vocab_size`.
+        vocab_file = os.path.join(self.get_temp_dir(), "vocab.txt")
+        with open(vocab_file, "w") as file:
+            file.write("\n".join(VOCABULARY) + "\n")
+        with self.assertRaisesRegex(ValueError, message):
+            presets.load_tokenizer(
+                preset, vocab_file, vocab_size=len(VOCABULARY) + 3
+            )
+        tokenizer = presets.load_tokenizer(
+            preset, vocab_file, vocab_size=len(VOCABULARY)
+        )
+        self.assertEqual(tokenizer.vocab_size(), len(VOCABULARY))
 
     def test_batch_size_not_divisible_by_the_replicas(self):
         class TwoReplicas:

@@ -231,9 +231,55 @@ class BertPretrainingExampleTest(TestCase):
         preset = os.path.join(output_dir, "preset")
         self.assertEqual(
             sorted(os.listdir(preset)),
-            ["config.json", "model.weights.h5", "vocab.txt"],
+            [
+                "config.json",
+                "model.weights.h5",
+                "pretraining_heads.npz",
+                "vocab.txt",
+            ],
         )
         encoder = keras_nlp.encoders.BertEncoder.from_preset(preset)
+        # The trained heads load back through BertPretrainer.from_preset,
+        # tied to the preset's embedding table: the values of the final
+        # pretrainer weights.
+        pretrainer = keras_nlp.models.BertPretrainer.from_preset(preset)
+        self.assertIs(
+            pretrainer.masked_lm.embedding_table,
+            pretrainer.encoder.get_embedding_table(),
+        )
+        final = read_weights(os.path.join(output_dir, "pretrainer.weights.h5"))
+        masked_lm = pretrainer.masked_lm
+        for name, variable in [
+            ("masked_lm/dense/vars/0", masked_lm.dense.kernel),
+            ("masked_lm/layer_norm/vars/0", masked_lm.layer_norm.gamma),
+            ("masked_lm/vars/0", masked_lm.output_bias),
+            ("dense/vars/0", pretrainer.next_sentence_dense.kernel),
+            ("dense/vars/1", pretrainer.next_sentence_dense.bias),
+        ]:
+            self.assertAllEqual(variable, final[f"layers/{name}"], msg=name)
+        # Trained, not freshly initialized (the biases start at zero).
+        self.assertGreater(np.abs(final["layers/masked_lm/vars/0"]).max(), 0)
+
+        # Continued pretraining from the preset, heads included.
+        continued_dir = os.path.join(self.temp_dir, "continued")
+        result = run(
+            program(
+                "bert_pretraining.pretrain",
+                [
+                    f"--input={self.corpus}",
+                    f"--preset={preset}",
+                    f"--output_dir={continued_dir}",
+                    "--num_train_steps=2",
+                    "--steps_per_epoch=2",
+                    "--sequence_length=32",
+                    "--max_predictions_per_seq=5",
+                    "--batch_size=8",
+                    "--nojit_compile",
+                ],
+            )
+        )
+        self.assertRanCleanly(result)
+        self.assertEqual(trained_steps(continued_dir), 2)
         tokenizer = keras_nlp.tokenizers.WordPieceTokenizer(
             os.path.join(preset, "vocab.txt")
         )
@@ -662,8 +708,8 @@ class PretrainingPipelineTest(TestCase):
         positions = features["masked_lm_positions"].numpy()
         for row in range(ids.shape[0]):
             for column, position in enumerate(positions[row]):
-                if weights["masked_lm"][row, column]:
-                    ids[row, position] = labels["masked_lm"][row, column]
+                if weights["mlm_logits"][row, column]:
+                    ids[row, position] = labels["mlm_logits"][row, column]
         return ids
 
     def test_static_shapes(self):
@@ -672,9 +718,9 @@ class PretrainingPipelineTest(TestCase):
         for name in ("input_word_ids", "input_mask", "input_type_ids"):
             self.assertEqual(features[name].shape, (8, 12))
         self.assertEqual(features["masked_lm_positions"].shape, (8, 3))
-        self.assertEqual(labels["masked_lm"].shape, (8, 3))
-        self.assertEqual(labels["next_sentence"].shape, (8,))
-        self.assertEqual(weights["masked_lm"].shape, (8, 3))
+        self.assertEqual(labels["mlm_logits"].shape, (8, 3))
+        self.assertEqual(labels["next_sentence_logits"].shape, (8,))
+        self.assertEqual(weights["mlm_logits"].shape, (8, 3))
 
     def test_next_sentence_pairs_and_masking(self):
         _, batches = self.batches(
@@ -696,13 +742,13 @@ class PretrainingPipelineTest(TestCase):
                 # Each segment comes from one document.
                 self.assertLen(first, 1)
                 self.assertLen(second, 1)
-                label = int(labels["next_sentence"][row])
+                label = int(labels["next_sentence_logits"][row])
                 labels_seen.append(label)
                 # "Is next" pairs are of one document, "random next" pairs
                 # of two different documents.
                 self.assertEqual(label == 0, first == second)
                 # Masked positions hold words, never special tokens.
-                for column in np.flatnonzero(weights["masked_lm"][row]):
+                for column in np.flatnonzero(weights["mlm_logits"][row]):
                     position = features["masked_lm_positions"][row, column]
                     self.assertGreaterEqual(int(ids[row, position]), 5)
                     num_masked += 1
@@ -736,7 +782,7 @@ class PretrainingPipelineTest(TestCase):
                 first = ids[row][words & (type_ids[row] == 0)]
                 second = ids[row][words & (type_ids[row] == 1)]
                 self.assertLen(set(first) | set(second), 1)
-                label = int(labels["sentence_order"][row])
+                label = int(labels["next_sentence_logits"][row])
                 labels_seen.append(label)
                 in_order = {(2, 4), (5, 1)}
                 lengths = (len(first), len(second))
@@ -749,7 +795,7 @@ class PretrainingPipelineTest(TestCase):
 
     def test_single_segments_without_next_sentence(self):
         dataset, batches = self.batches(None, num_batches=2)
-        self.assertNotIn("next_sentence", dataset.element_spec[1])
+        self.assertNotIn("next_sentence_logits", dataset.element_spec[1])
         for features, labels, weights in batches:
             self.assertAllEqual(features["input_type_ids"], 0)
             ids = self.original_ids(features, labels, weights)

@@ -12,21 +12,112 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Tests of examples/common: the optimizer recipe, TensorBoard logs and the
-crash-safe checkpoints."""
+"""Tests of examples/common: the optimizer recipe, TensorBoard logs, the
+crash-safe checkpoints and the pretraining loop's input release."""
 
+import contextlib
+import gc
 import hashlib
+import io
 import json
 import os
+import sys
+import weakref
+from unittest import mock
 
 import keras
 import numpy as np
 import tensorflow as tf
 
 from examples.common import checkpointing
+from examples.common import cli
 from examples.common import optimization
+from examples.common import pretraining
 from examples.common import tensorboard
 from keras_nlp.testing.test_case import TestCase
+
+
+class CliRunTest(TestCase):
+    def run_main(self, main):
+        stderr = io.StringIO()
+        with mock.patch.object(sys, "argv", ["program"]):
+            with contextlib.redirect_stderr(stderr):
+                with self.assertRaises(SystemExit) as exit_request:
+                    cli.run(main)
+        return exit_request.exception.code, stderr.getvalue()
+
+    def failing_main(self, error_class, message, references):
+        def main(argv):
+            # Only the cycle collector frees `held`: the exit must not
+            # leave it (like a `tf.data` iterator) to the interpreter.
+            held = [np.ones(3)]
+            held.append(held)
+            references.append(weakref.ref(held[0]))
+            raise error_class(message)
+
+        return main
+
+    def test_user_error_is_one_line_and_its_frames_are_freed(self):
+        references = []
+        code, stderr = self.run_main(
+            self.failing_main(ValueError, "`--x` is\n wrong.", references)
+        )
+        self.assertEqual(code, cli.USAGE_EXIT_CODE)
+        self.assertEqual(stderr, "Error: `--x` is wrong.\n")
+        self.assertIsNone(references[0]())
+
+    def test_bug_prints_its_traceback_and_exits_with_1(self):
+        references = []
+        code, stderr = self.run_main(
+            self.failing_main(KeyError, "no such key", references)
+        )
+        self.assertEqual(code, 1)
+        self.assertIn("Traceback", stderr)
+        self.assertIn("KeyError: 'no such key'", stderr)
+        self.assertIsNone(references[0]())
+
+
+class FitTest(TestCase):
+    def live_iterators(self):
+        return [
+            x
+            for x in gc.get_objects()
+            if isinstance(x, tf.distribute.DistributedIterator)
+            or type(x).__name__ == "OwnedIterator"
+        ]
+
+    def test_training_stopped_early_frees_the_input_iterator(self):
+        # Keras keeps the iterator of a fit stopped mid-epoch in a reference
+        # cycle; left to the interpreter's exit, freeing it can hang on a
+        # `from_generator` thread (the NaN test of the pretraining example).
+        def examples():
+            while True:
+                yield np.ones(4, "float32"), np.ones(1, "float32")
+
+        dataset = tf.data.Dataset.from_generator(
+            examples,
+            output_signature=(tf.TensorSpec([4]), tf.TensorSpec([1])),
+        )
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+        model.compile("sgd", "mse")
+
+        class StopAtTheSecondBatch(keras.callbacks.Callback):
+            def on_train_batch_end(self, batch, logs=None):
+                if batch == 1:
+                    self.model.stop_training = True
+
+        gc.collect()
+        self.assertEqual(self.live_iterators(), [])
+        pretraining.fit(
+            model,
+            dataset.batch(2).prefetch(2),
+            epochs=3,
+            steps_per_epoch=5,
+            callbacks=[StopAtTheSecondBatch()],
+            verbose=0,
+        )
+        self.assertEqual(self.live_iterators(), [])
+        self.assertEqual(int(model.optimizer.iterations.numpy()), 2)
 
 
 class WarmupLinearDecayTest(TestCase):

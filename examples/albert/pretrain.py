@@ -19,8 +19,10 @@ narrow `(vocab_size, embedding_width)` table and a projection to the
 hidden size, and one Transformer layer's weights are shared by the whole
 depth. This program prints the resulting weight count next to that of a
 BERT of the same depth and width, then pretrains a
-`keras_nlp.encoders.AlbertEncoder` with masked language modelling and, by
-default, ALBERT's sentence-order prediction. The vocabulary is a
+`keras_nlp.encoders.AlbertEncoder` in a `keras_nlp.models.BertPretrainer`
+with masked language modelling and, by default, ALBERT's sentence-order
+prediction (through the pretrainer's 2-way next-sentence head: label 1
+when the two segments are swapped). The vocabulary is a
 SentencePiece model (`--spm_model`, or trained on the corpus first with
 the `sentencepiece` package, lower-cased like ALBERT's).
 
@@ -108,10 +110,12 @@ def train_sentence_piece(documents, vocab_size, path):
     os.replace(path + ".tmp", path)
 
 
-def make_tokenizer(documents, output_dir):
+def make_tokenizer(documents, output_dir, vocab_size):
     """The preset's tokenizer, --spm_model's, or one trained on the text."""
     if FLAGS.preset or FLAGS.spm_model:
-        return presets.load_tokenizer(FLAGS.preset, FLAGS.spm_model)
+        return presets.load_tokenizer(
+            FLAGS.preset, FLAGS.spm_model, vocab_size=vocab_size
+        )
     path = os.path.join(output_dir, "spm.model")
     if not os.path.isfile(path):  # Else: a resumed run reuses it.
         print(
@@ -125,24 +129,17 @@ def make_tokenizer(documents, output_dir):
 
 
 def make_encoder(tokenizer, dtype_policy):
-    """The preset's encoder, or a new AlbertEncoder of the flags' size."""
-    if FLAGS.preset:
-        encoder = presets.load_encoder(FLAGS.preset, dtype=dtype_policy)
-    else:
-        encoder = keras_nlp.encoders.AlbertEncoder(
-            vocab_size=tokenizer.vocab_size(),
-            embedding_width=FLAGS.embedding_width,
-            hidden_size=FLAGS.hidden_size,
-            num_layers=FLAGS.num_layers,
-            num_attention_heads=FLAGS.num_attention_heads,
-            inner_dim=FLAGS.inner_dim,
-            max_sequence_length=(
-                FLAGS.max_sequence_length or FLAGS.sequence_length
-            ),
-            type_vocab_size=2,
-        )
-    print_weight_counts(encoder)
-    return encoder
+    """A new AlbertEncoder of the flags' size (without --preset)."""
+    return keras_nlp.encoders.AlbertEncoder(
+        vocab_size=tokenizer.vocab_size(),
+        embedding_width=FLAGS.embedding_width,
+        hidden_size=FLAGS.hidden_size,
+        num_layers=FLAGS.num_layers,
+        num_attention_heads=FLAGS.num_attention_heads,
+        inner_dim=FLAGS.inner_dim,
+        max_sequence_length=FLAGS.max_sequence_length or FLAGS.sequence_length,
+        type_vocab_size=2,
+    )
 
 
 def print_weight_counts(encoder):
@@ -176,7 +173,11 @@ def print_weight_counts(encoder):
 
 def main(_):
     pretraining.run(
-        FLAGS, make_tokenizer, make_encoder, pair_task="sentence_order"
+        FLAGS,
+        make_tokenizer,
+        make_encoder,
+        pair_task="sentence_order",
+        describe_encoder=print_weight_counts,
     )
 
 

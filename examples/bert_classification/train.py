@@ -16,14 +16,16 @@
 
 Loads a pretrained encoder and its vocabulary (`--preset`; by default a
 small randomly initialized BERT with a WordPiece vocabulary learned from
-the training text), attaches a dropout + dense classification head to its
-`pooled_output`, and trains with BERT's recipe (AdamW, linear warm-up and
+the training text), puts a `keras_nlp.models.BertClassifier` on it (dropout
+and a dense layer on the encoder's `pooled_output`; one output for
+regression), and trains with BERT's recipe (AdamW, linear warm-up and
 decay) on a labelled text dataset (`--dataset`: the built-in movie
 reviews, a TFDS dataset, or a CSV/TSV file; single sentences or sentence
 pairs). Tokenization and packing run in `tf.data`. It prints per-epoch
 metrics and the held-out accuracy, writes TensorBoard logs, and saves:
 
-- `classifier.keras`: the fine-tuned model (token ids in, logits out);
+- `classifier.keras`: the fine-tuned `keras_nlp.models.BertClassifier`
+  (token ids in, logits out; `keras.saving.load_model(path)`);
 - `saved_model/`: a SavedModel that takes raw strings and returns class
   probabilities (`tf.saved_model.load(path).serve(["some text"])`, after
   `import tensorflow_text`);
@@ -218,9 +220,6 @@ flags.DEFINE_string(
 )
 flags.DEFINE_integer("seed", 0, "The random seed.")
 
-LAYER_NORM_EPSILON = 1e-12
-ENCODER_INPUTS = ("input_word_ids", "input_mask", "input_type_ids")
-
 
 class ExportedClassifier(tf.Module):
     """Raw strings in, predictions out: preprocessor, encoder, head.
@@ -262,24 +261,25 @@ class ExportedClassifier(tf.Module):
         )
 
 
-def build_classifier(encoder, num_classes, sequence_length, dropout):
-    """The encoder's `pooled_output` -> dropout -> dense logits.
+class Classifier(distribution.StrategyFixes, keras_nlp.models.BertClassifier):
+    """`keras_nlp.models.BertClassifier` that trains under every strategy."""
 
-    With `num_classes=1` the single output is a regression score.
+
+def plain_classifier(model):
+    """A `keras_nlp.models.BertClassifier` of `model`'s trained layers.
+
+    It shares the encoder and has a copy of the head: its `.keras` file
+    loads with keras_nlp alone (without this program's `Classifier`).
     """
-    inputs = {
-        name: keras.Input(shape=(sequence_length,), dtype="int32", name=name)
-        for name in ENCODER_INPUTS
-    }
-    pooled = encoder(inputs)["pooled_output"]
-    pooled = keras.layers.Dropout(dropout, name="head_dropout")(pooled)
-    logits = keras.layers.Dense(
-        num_classes,
-        kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),
-        dtype="float32",
-        name="logits",
-    )(pooled)
-    return distribution.StrategyModel(inputs, logits, name="bert_classifier")
+    classifier = keras_nlp.models.BertClassifier(
+        model.encoder,
+        num_classes=model.num_classes,
+        dropout=model.dropout,
+        initializer=model.initializer,
+        name=model.name,
+    )
+    classifier.output_dense.set_weights(model.output_dense.get_weights())
+    return classifier
 
 
 def learn_tokenizer(train, vocab_size, output_dir):
@@ -429,11 +429,14 @@ def main(_):
 
     with strategy.scope():
         if pretrained:
-            tokenizer = presets.load_tokenizer(
-                FLAGS.preset, FLAGS.vocab_file, FLAGS.lowercase
+            model = Classifier.from_preset(
+                FLAGS.preset,
+                dtype=policy,
+                num_classes=data.num_classes,
+                dropout=FLAGS.dropout,
+                name="bert_classifier",
             )
-            encoder = presets.load_encoder(FLAGS.preset, dtype=policy)
-            presets.check_vocabulary(tokenizer, encoder, FLAGS.preset)
+            encoder = model.encoder
             if FLAGS.sequence_length > encoder.max_sequence_length:
                 raise ValueError(
                     f"`--sequence_length` ({FLAGS.sequence_length}) exceeds "
@@ -455,9 +458,15 @@ def main(_):
                 max_sequence_length=FLAGS.sequence_length,
                 type_vocab_size=2,
             )
-        model = build_classifier(
-            encoder, data.num_classes, FLAGS.sequence_length, FLAGS.dropout
-        )
+            model = Classifier(
+                encoder,
+                num_classes=data.num_classes,
+                dropout=FLAGS.dropout,
+                name="bert_classifier",
+            )
+        # The loss (cross-entropy on logits, or mean squared error for
+        # regression) and the regression metric are BertClassifier's
+        # defaults; its accuracy metric, shorter named.
         model.compile(
             optimizer=optimization.create_optimizer(
                 learning_rate,
@@ -465,24 +474,24 @@ def main(_):
                 warmup_fraction=FLAGS.warmup_fraction,
                 weight_decay=FLAGS.weight_decay,
             ),
-            loss=(
-                keras.losses.MeanSquaredError()
+            metrics=(
+                "auto"
                 if data.regression
-                else keras.losses.SparseCategoricalCrossentropy(
-                    from_logits=True
-                )
+                else [keras.metrics.SparseCategoricalAccuracy("accuracy")]
             ),
-            metrics=[
-                (
-                    keras.metrics.MeanAbsoluteError("mean_absolute_error")
-                    if data.regression
-                    else keras.metrics.SparseCategoricalAccuracy("accuracy")
-                )
-            ],
             jit_compile=distribution.resolve_jit_compile(
                 FLAGS.jit_compile, strategy
             ),
             steps_per_execution=FLAGS.steps_per_execution,
+        )
+    if pretrained:
+        # The preset's vocabulary (the loaders check that its size is the
+        # encoder's), or --vocab_file's, checked here.
+        tokenizer = presets.load_tokenizer(
+            FLAGS.preset,
+            FLAGS.vocab_file,
+            FLAGS.lowercase,
+            vocab_size=encoder.vocab_size,
         )
     model.summary()
     preprocessor = keras_nlp.tokenizers.BertPreprocessor(
@@ -532,11 +541,7 @@ def main(_):
             f"examples; majority-class accuracy {baseline:.3f})."
         )
 
-    # A plain functional model over the same layers, without the optimizer:
-    # it loads with keras_nlp alone.
-    keras.Model(model.input, model.output, name=model.name).save(
-        os.path.join(output_dir, "classifier.keras")
-    )
+    plain_classifier(model).save(os.path.join(output_dir, "classifier.keras"))
     exported = ExportedClassifier(
         preprocessor, model, data.class_names, len(data.text_features)
     )

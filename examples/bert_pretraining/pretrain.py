@@ -16,8 +16,9 @@
 
 Reads a corpus (text files in the original BERT format, or a TFDS text
 dataset), learns a WordPiece vocabulary from it unless one is given, and
-trains a `keras_nlp.encoders.BertEncoder` with a tied
-`keras_nlp.layers.MaskedLM` head and, by default, a next-sentence head.
+trains a `keras_nlp.encoders.BertEncoder` in a
+`keras_nlp.models.BertPretrainer`: a masked-LM head tied to the word
+embeddings and, by default, a next-sentence head.
 Tokenization, packing, next-sentence pairs and dynamic masking run in
 `tf.data` on the host with static shapes; the training step is compiled
 with XLA; any `tf.distribute` strategy works (`--distribution_strategy`).
@@ -30,8 +31,9 @@ preemption and it resumes from the last intact checkpoint and ends at
 exactly `--num_train_steps`.
 A NaN loss stops training and keeps the last good checkpoint. At the end
 it writes the keras_nlp preset `<output_dir>/preset` (encoder weights,
-config and `vocab.txt`), which `examples.bert_classification.train
---preset=...` fine-tunes.
+config, `vocab.txt` and the pretraining heads), which
+`examples.bert_classification.train --preset=...` fine-tunes and
+`--preset=...` here pretrains further, heads included.
 
 Usage (from the repository root):
 
@@ -74,11 +76,11 @@ flags.DEFINE_bool(
 )
 
 
-def make_tokenizer(documents, output_dir):
+def make_tokenizer(documents, output_dir, vocab_size):
     """The preset's tokenizer, --vocab_file's, or one learned from text."""
     if FLAGS.preset or FLAGS.vocab_file:
         return presets.load_tokenizer(
-            FLAGS.preset, FLAGS.vocab_file, FLAGS.lowercase
+            FLAGS.preset, FLAGS.vocab_file, FLAGS.lowercase, vocab_size
         )
     path = os.path.join(output_dir, "vocab.txt")
     if not os.path.isfile(path):  # Else: a resumed run reuses it.
@@ -96,9 +98,7 @@ def make_tokenizer(documents, output_dir):
 
 
 def make_encoder(tokenizer, dtype_policy):
-    """The preset's encoder, or a new BertEncoder of the flags' size."""
-    if FLAGS.preset:
-        return presets.load_encoder(FLAGS.preset, dtype=dtype_policy)
+    """A new BertEncoder of the flags' size (without --preset)."""
     return keras_nlp.encoders.BertEncoder(
         vocab_size=tokenizer.vocab_size(),
         hidden_size=FLAGS.hidden_size,

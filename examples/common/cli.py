@@ -20,6 +20,7 @@ line, `Error: ...`, on stderr without a traceback and exits with status
 `USAGE_EXIT_CODE`. Set `KERAS_NLP_TRACEBACK=1` to see the traceback too.
 """
 
+import gc
 import logging
 import os
 import sys
@@ -149,7 +150,17 @@ def run(main):
         except (ValueError, TypeError, ExampleError) as error:
             if os.environ.get(TRACEBACK_VARIABLE):
                 traceback.print_exc()
-            sys.stderr.write(error_line(error) + "\n")
-            sys.exit(USAGE_EXIT_CODE)
+            message = error_line(error)
+        except Exception:  # A bug: its traceback, as Python prints it.
+            traceback.print_exc()
+            message = None
+        # Out of the `except` block the error's traceback is gone: free the
+        # objects its frames held (such as a `tf.data` iterator, whose
+        # threads may call Python) while Python runs, not at its exit.
+        gc.collect()
+        if message is None:
+            sys.exit(1)
+        sys.stderr.write(message + "\n")
+        sys.exit(USAGE_EXIT_CODE)
 
     app.run(guarded_main, flags_parser=_parse_flags)

@@ -161,11 +161,12 @@ def task_output_dir(output_dir, strategy):
     )
 
 
-@keras.saving.register_keras_serializable(package="keras_nlp_examples")
-class StrategyModel(keras.Model):
-    """A functional `keras.Model` that trains under any distribution strategy.
+class StrategyFixes:
+    """Makes a functional `keras.Model` train under any distribution strategy.
 
-    It works around two bugs of Keras 3's `fit()` and `evaluate()` under
+    A mixin, listed before the model class, e.g. `class
+    Classifier(StrategyFixes, keras_nlp.models.BertClassifier)`. It works
+    around two bugs of Keras 3's `fit()` and `evaluate()` under
     `MultiWorkerMirroredStrategy` with several workers
     (https://github.com/keras-team/keras/issues/20329 and
     https://github.com/keras-team/keras/issues/20585):

@@ -30,18 +30,7 @@ def preset_class_name(preset):
     return config.get("class_name") if isinstance(config, dict) else None
 
 
-def load_encoder(preset, dtype=None):
-    """Loads the encoder of `preset`, of the class it holds.
-
-    `keras_nlp.encoders.from_preset` returns a `BertEncoder` or an
-    `AlbertEncoder` for a keras_nlp preset and for every checkpoint format it
-    converts (original, TF Hub, Hugging Face). With `dtype` set (e.g. a mixed
-    precision policy name), the encoder is built in that dtype policy.
-    """
-    return keras_nlp.encoders.from_preset(preset, dtype=dtype)
-
-
-def load_tokenizer(preset, vocab_file=None, lowercase=None):
+def load_tokenizer(preset, vocab_file=None, lowercase=None, vocab_size=None):
     """Returns the tokenizer for `preset` (or for `vocab_file`, if set).
 
     Without `vocab_file`, `BertPreprocessor.from_preset` gives the tokenizer
@@ -51,6 +40,14 @@ def load_tokenizer(preset, vocab_file=None, lowercase=None):
     `vocab_file` WordPiece vocabulary is lower-cased unless
     `lowercase=False` or the preset's Hugging Face `tokenizer_config.json`
     says `"do_lower_case": false`.
+
+    The preset loaders refuse a preset's vocabulary whose size is not its
+    encoder's `vocab_size`; a `vocab_file` is checked here against
+    `vocab_size` (the encoder's, when it is known).
+
+    Raises:
+        ValueError: if `vocab_file` does not exist, or has another size
+            than `vocab_size`.
     """
     if vocab_file is None:
         tokenizer = keras_nlp.tokenizers.BertPreprocessor.from_preset(
@@ -73,25 +70,22 @@ def load_tokenizer(preset, vocab_file=None, lowercase=None):
             f"vocab_file={vocab_file!r}. Check the path."
         )
     if vocab_file.endswith(".model"):
-        return keras_nlp.tokenizers.SentencePieceTokenizer(vocab_file)
-    if lowercase is None:
-        lowercase = _hugging_face_lowercase(preset)
-    return keras_nlp.tokenizers.WordPieceTokenizer(
-        vocab_file, lowercase=lowercase
-    )
-
-
-def check_vocabulary(tokenizer, encoder, preset):
-    """Raises a `ValueError` unless tokenizer and encoder sizes agree."""
-    size = tokenizer.vocab_size()
-    if size != encoder.vocab_size:
-        raise ValueError(
-            f"The vocabulary of the preset {preset!r} has {size} tokens, but "
-            f"its encoder's `vocab_size` is {encoder.vocab_size}. Received: "
-            f"vocab_size={size} (tokenizer), vocab_size={encoder.vocab_size} "
-            "(encoder). Pass the vocabulary the encoder was trained with "
-            "(--vocab_file)."
+        tokenizer = keras_nlp.tokenizers.SentencePieceTokenizer(vocab_file)
+    else:
+        if lowercase is None:
+            lowercase = _hugging_face_lowercase(preset)
+        tokenizer = keras_nlp.tokenizers.WordPieceTokenizer(
+            vocab_file, lowercase=lowercase
         )
+    if vocab_size is not None and tokenizer.vocab_size() != vocab_size:
+        raise ValueError(
+            f"The vocabulary {vocab_file!r} has {tokenizer.vocab_size()} "
+            f"tokens, but the encoder of {preset!r} has `vocab_size` "
+            f"{vocab_size}: token ids and embedding rows would not "
+            f"correspond. Received: vocab_file={vocab_file!r}. Pass the "
+            "vocabulary the encoder was trained with."
+        )
+    return tokenizer
 
 
 def _hugging_face_lowercase(preset):

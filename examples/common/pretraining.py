@@ -17,17 +17,18 @@
 The pieces of the pretraining programs in `examples/bert_pretraining` and
 `examples/albert`: the corpus readers, the `tf.data` input pipeline
 (tokenization, packing, next-sentence pairs and dynamic masking, all on the
-host with static shapes), the pretraining model (an encoder with a tied
-`keras_nlp.layers.MaskedLM` head and an optional next-sentence head), and
+host with static shapes), the pretraining model (a
+`keras_nlp.models.BertPretrainer`: the encoder, a masked-LM head tied to its
+embedding table and an optional next-sentence head), and
 the fault-tolerant training loop (crash-safe checkpoints, see
 `examples/common/checkpointing.py`, and `keras.callbacks.TerminateOnNaN`)
 that writes a keras_nlp preset.
 """
 
+import gc
 import hashlib
 import json
 import os
-import shutil
 import time
 
 import keras
@@ -48,7 +49,10 @@ BUILTIN_CORPUS = os.path.join(
     "data",
     "corpus.txt",
 )
-ENCODER_INPUTS = ("input_word_ids", "input_mask", "input_type_ids")
+# The outputs of `keras_nlp.models.BertPretrainer`, which key the labels and
+# sample weights of the pipeline.
+MLM_OUTPUT = "mlm_logits"
+PAIR_OUTPUT = "next_sentence_logits"
 # Files of the output directory.
 BACKUP_DIR = "backup"
 RUN_CONFIG_FILE = "run_config.json"
@@ -56,7 +60,8 @@ PROGRESS_FILE = "progress.json"
 PRESET_DIR = "preset"
 PRETRAINER_WEIGHTS = "pretrainer.weights.h5"
 # The segment-pair tasks: BERT's next-sentence prediction and ALBERT's
-# sentence-order prediction. Each is also the name of its model output.
+# sentence-order prediction, both trained through BertPretrainer's 2-way
+# next-sentence head.
 PAIR_TASKS = ("next_sentence", "sentence_order")
 # TFDS datasets whose examples are single sentences: consecutive examples
 # are grouped into documents of this many sentences.
@@ -366,10 +371,12 @@ def pretraining_dataset(
         A `tf.data.Dataset` of `(features, labels, sample_weights)`:
         features `input_word_ids`, `input_mask`, `input_type_ids`
         `(batch_size, sequence_length)` and `masked_lm_positions`
-        `(batch_size, max_predictions_per_seq)`; labels `masked_lm` (the
-        original ids) and, with a `pair_task`, one named after it; sample
-        weights `masked_lm` (1 for real predictions, 0 for padding) and
-        the pair task's (ones).
+        `(batch_size, max_predictions_per_seq)`; labels and sample weights
+        keyed by the outputs of `keras_nlp.models.BertPretrainer`: labels
+        `mlm_logits` (the original ids) and, with a `pair_task`,
+        `next_sentence_logits` (its 0/1 label); sample weights
+        `mlm_logits` (1 for real predictions, 0 for padding) and
+        `next_sentence_logits` (ones).
     """
     if pair_task is not None and pair_task not in PAIR_TASKS:
         raise ValueError(
@@ -464,7 +471,7 @@ def pretraining_dataset(
                     tf.gather(both, tf.where(label, index + batch_size, index)),
                     tf.gather(both, tf.where(label, index, index + batch_size)),
                 )
-            labels[pair_task] = tf.cast(label, "int32")
+            labels[PAIR_OUTPUT] = tf.cast(label, "int32")
             packed = packer((first, second))
         masked = masker(packed["input_word_ids"])
         features = {
@@ -473,10 +480,10 @@ def pretraining_dataset(
             "input_type_ids": packed["input_type_ids"],
             "masked_lm_positions": masked["masked_lm_positions"],
         }
-        labels["masked_lm"] = masked["masked_lm_ids"]
-        weights = {"masked_lm": masked["masked_lm_weights"]}
+        labels[MLM_OUTPUT] = masked["masked_lm_ids"]
+        weights = {MLM_OUTPUT: masked["masked_lm_weights"]}
         if pair_task is not None:
-            weights[pair_task] = tf.ones([batch_size], "float32")
+            weights[PAIR_OUTPUT] = tf.ones([batch_size], "float32")
         return features, labels, weights
 
     if pair_task == "next_sentence":
@@ -526,78 +533,12 @@ def pretraining_dataset(
     return dataset.with_options(options).prefetch(tf.data.AUTOTUNE)
 
 
-def build_pretrainer(
-    encoder, sequence_length, max_predictions_per_seq, pair_task
-):
-    """The encoder with a tied masked-LM head (and a segment-pair head).
+class Pretrainer(distribution.StrategyFixes, keras_nlp.models.BertPretrainer):
+    """`keras_nlp.models.BertPretrainer` that trains under every strategy.
 
-    Inputs: the three encoder inputs and `masked_lm_positions`. Outputs: a
-    dict of float32 logits, `masked_lm`
-    `(batch_size, max_predictions_per_seq, vocab_size)` and, with a
-    `pair_task`, one named after it, `(batch_size, 2)`, computed from
-    `pooled_output`.
+    The masked-LM head is tied to `encoder.get_embedding_table()`; the
+    next-sentence head, if any, scores the segment-pair task.
     """
-    inputs = {
-        name: keras.Input(shape=(sequence_length,), dtype="int32", name=name)
-        for name in ENCODER_INPUTS
-    }
-    inputs["masked_lm_positions"] = keras.Input(
-        shape=(max_predictions_per_seq,),
-        dtype="int32",
-        name="masked_lm_positions",
-    )
-    outputs = encoder({name: inputs[name] for name in ENCODER_INPUTS})
-    masked_lm = keras_nlp.layers.MaskedLM(
-        embedding_table=encoder.get_embedding_table(),
-        activation=encoder.inner_activation,
-        initializer=keras.initializers.TruncatedNormal(stddev=0.02),
-        dtype="float32",
-        name="masked_lm",
-    )
-    logits = {
-        "masked_lm": masked_lm(
-            outputs["sequence_output"],
-            masked_positions=inputs["masked_lm_positions"],
-        )
-    }
-    if pair_task is not None:
-        logits[pair_task] = keras.layers.Dense(
-            2,
-            kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),
-            dtype="float32",
-            name=pair_task,
-        )(outputs["pooled_output"])
-    return distribution.StrategyModel(inputs, logits, name="pretrainer")
-
-
-def compile_pretrainer(model, optimizer, jit_compile, steps_per_execution):
-    """Compiles `model` with BERT's losses and accuracy metrics.
-
-    The masked-LM loss is the cross-entropy averaged over the real
-    predictions (weighted by `masked_lm_weights`), as in BERT; the
-    segment-pair loss (if any) is averaged over the batch.
-    """
-    losses = {
-        "masked_lm": keras.losses.SparseCategoricalCrossentropy(
-            from_logits=True, reduction="mean_with_sample_weight"
-        )
-    }
-    metrics = {"masked_lm": [keras.metrics.SparseCategoricalAccuracy("acc")]}
-    for pair_task in PAIR_TASKS:
-        if pair_task in model.output:
-            losses[pair_task] = keras.losses.SparseCategoricalCrossentropy(
-                from_logits=True
-            )
-            metrics[pair_task] = [
-                keras.metrics.SparseCategoricalAccuracy("acc")
-            ]
-    model.compile(
-        optimizer=optimizer,
-        loss=losses,
-        weighted_metrics=metrics,
-        jit_compile=jit_compile,
-        steps_per_execution=steps_per_execution,
-    )
 
 
 def run_config(encoder, tokenizer, settings):
@@ -659,17 +600,30 @@ def check_output_dir(output_dir, config):
         )
 
 
-def save_preset(encoder, tokenizer, path):
-    """Writes `encoder` and `tokenizer`'s vocabulary as a preset at `path`.
+def save_preset(model, tokenizer, path):
+    """Writes the pretrained encoder with its heads as the preset `path`.
 
-    The preset is written next to `path` first, then moved there.
+    The preset holds the encoder, `tokenizer`'s vocabulary and the
+    pretraining heads (`pretraining_heads.npz`, as the checkpoint
+    converters write them with `with_mlm_head=True`), so that
+    `keras_nlp.models.BertPretrainer.from_preset(path)` continues
+    pretraining with them; encoder loaders ignore the heads. The preset
+    is written beside `path` first, then replaces it as a whole.
     """
-    temporary = path + ".tmp"
-    for directory in (temporary, path):
-        if os.path.isdir(directory):
-            shutil.rmtree(directory)
-    encoder.save_to_preset(temporary, tokenizer=tokenizer)
-    os.replace(temporary, path)
+    # keras_nlp has no public writer of pretraining heads (yet): this uses
+    # the one of its checkpoint converters.
+    from keras_nlp.conversion import pretraining_heads
+    from keras_nlp.encoders import preset
+
+    def heads(directory):
+        entry = pretraining_heads.save(
+            directory, model.masked_lm, model.next_sentence_dense
+        )
+        return {pretraining_heads.HEADS_KEY: entry}
+
+    preset.save_preset(
+        model.encoder, path, tokenizer, overwrite=True, extras=heads
+    )
 
 
 def save_weights(model, path):
@@ -680,17 +634,45 @@ def save_weights(model, path):
     os.replace(temporary, path)
 
 
-def run(flag_values, make_tokenizer, make_encoder, pair_task="next_sentence"):
+def fit(model, dataset, **kwargs):
+    """`model.fit(dataset, **kwargs)`, then frees the input's iterator.
+
+    When training stops early (`keras.callbacks.TerminateOnNaN`), Keras'
+    epoch generator stays suspended in a reference cycle that holds the
+    `tf.data` iterator of `dataset`. Left to the interpreter's exit, its
+    destruction waits for a pipeline thread that is reading the corpus
+    through `tf.data.Dataset.from_generator` and can no longer run Python:
+    the process hangs. It is freed here, while Python runs.
+    """
+    history = model.fit(dataset, **kwargs)
+    gc.collect()
+    return history
+
+
+def run(
+    flag_values,
+    make_tokenizer,
+    make_encoder,
+    pair_task="next_sentence",
+    describe_encoder=None,
+):
     """Runs a pretraining program (see examples/bert_pretraining).
+
+    The model is a `keras_nlp.models.BertPretrainer`: a new encoder from
+    `make_encoder`, or the `--preset`'s encoder with the preset's
+    pretraining heads, if it has them.
 
     Args:
         flag_values: the parsed `define_flags()` flags.
-        make_tokenizer: callable `(documents, output_dir) -> tokenizer`;
-            learns or loads the vocabulary.
+        make_tokenizer: callable `(documents, output_dir, vocab_size) ->
+            tokenizer`; learns or loads the vocabulary. `vocab_size` is
+            the `--preset` encoder's, else None.
         make_encoder: callable `(tokenizer, dtype_policy) -> encoder`,
-            called in the strategy's scope.
+            called in the strategy's scope without `--preset`.
         pair_task: the segment-pair task that the bool flag of the same
             name switches on (see `define_flags`).
+        describe_encoder: optional callable `(encoder) -> None`, e.g.
+            printing its size.
     """
     FLAGS = flag_values
     pair_task = pair_task if getattr(FLAGS, pair_task) else None
@@ -735,37 +717,45 @@ def run(flag_values, make_tokenizer, make_encoder, pair_task="next_sentence"):
     documents = corpus_dataset(
         FLAGS.input, FLAGS.tfds_split, FLAGS.tfds_data_dir
     )
-    tokenizer = make_tokenizer(documents, output_dir)
     jit_compile = distribution.resolve_jit_compile(FLAGS.jit_compile, strategy)
+    next_sentence = pair_task is not None
+    if FLAGS.preset:
+        with strategy.scope():
+            model = Pretrainer.from_preset(
+                FLAGS.preset, dtype=policy, next_sentence=next_sentence
+            )
+        encoder = model.encoder
+        # The preset loaders check the size of the preset's vocabulary.
+        tokenizer = make_tokenizer(documents, output_dir, encoder.vocab_size)
+    else:
+        tokenizer = make_tokenizer(documents, output_dir, None)
+        with strategy.scope():
+            encoder = make_encoder(tokenizer, policy)
+            model = Pretrainer(encoder, next_sentence=next_sentence)
+    if describe_encoder is not None:
+        describe_encoder(encoder)
+    if FLAGS.sequence_length > encoder.max_sequence_length:
+        raise ValueError(
+            f"`--sequence_length` ({FLAGS.sequence_length}) exceeds the "
+            "encoder's `max_sequence_length` "
+            f"({encoder.max_sequence_length}). Lower it."
+        )
     with strategy.scope():
-        encoder = make_encoder(tokenizer, policy)
-        if tokenizer.vocab_size() != encoder.vocab_size:
-            raise ValueError(
-                f"The vocabulary has {tokenizer.vocab_size()} tokens but the "
-                f"encoder's `vocab_size` is {encoder.vocab_size}. Received: "
-                f"preset={FLAGS.preset!r}, vocab_file={FLAGS.vocab_file!r}. "
-                "Pass the vocabulary the encoder was trained with."
-            )
-        if FLAGS.sequence_length > encoder.max_sequence_length:
-            raise ValueError(
-                f"`--sequence_length` ({FLAGS.sequence_length}) exceeds the "
-                "encoder's `max_sequence_length` "
-                f"({encoder.max_sequence_length}). Lower it."
-            )
-        model = build_pretrainer(
-            encoder,
-            FLAGS.sequence_length,
-            FLAGS.max_predictions_per_seq,
-            pair_task,
-        )
-        optimizer = optimization.create_optimizer(
-            FLAGS.learning_rate,
-            FLAGS.num_train_steps,
-            warmup_fraction=FLAGS.warmup_fraction,
-            weight_decay=FLAGS.weight_decay,
-        )
-        compile_pretrainer(
-            model, optimizer, jit_compile, FLAGS.steps_per_execution
+        # The losses (the masked-LM one averaged over the real predictions)
+        # are BertPretrainer's defaults; its accuracy metrics, shorter named.
+        model.compile(
+            optimizer=optimization.create_optimizer(
+                FLAGS.learning_rate,
+                FLAGS.num_train_steps,
+                warmup_fraction=FLAGS.warmup_fraction,
+                weight_decay=FLAGS.weight_decay,
+            ),
+            weighted_metrics={
+                name: [keras.metrics.SparseCategoricalAccuracy("accuracy")]
+                for name in model.output
+            },
+            jit_compile=jit_compile,
+            steps_per_execution=FLAGS.steps_per_execution,
         )
     check_output_dir(
         output_dir,
@@ -775,6 +765,7 @@ def run(flag_values, make_tokenizer, make_encoder, pair_task="next_sentence"):
             {
                 "sequence_length": FLAGS.sequence_length,
                 "max_predictions_per_seq": FLAGS.max_predictions_per_seq,
+                "model": "BertPretrainer",
                 "pair_task": pair_task,
                 "num_train_steps": FLAGS.num_train_steps,
                 "steps_per_epoch": FLAGS.steps_per_epoch,
@@ -831,7 +822,8 @@ def run(flag_values, make_tokenizer, make_encoder, pair_task="next_sentence"):
     checkpoint = checkpointing.CheckpointCallback(manager)
     start_time = time.time()
     if start_step < FLAGS.num_train_steps:
-        model.fit(
+        fit(
+            model,
             dataset,
             initial_epoch=start_step // FLAGS.steps_per_epoch,
             epochs=FLAGS.num_train_steps // FLAGS.steps_per_epoch,
@@ -863,7 +855,7 @@ def run(flag_values, make_tokenizer, make_encoder, pair_task="next_sentence"):
     # The last checkpoint stays until the outputs are written: a kill
     # before the completion marker resumes here and writes them again.
     save_weights(model, os.path.join(output_dir, PRETRAINER_WEIGHTS))
-    save_preset(encoder, tokenizer, preset_dir)
+    save_preset(model, tokenizer, preset_dir)
     manager.mark_completed(step)
     print(
         f"Trained steps {start_step}..{step} in {time.time() - start_time:.0f}"
