@@ -610,20 +610,7 @@ def save_preset(model, tokenizer, path):
     pretraining with them; encoder loaders ignore the heads. The preset
     is written beside `path` first, then replaces it as a whole.
     """
-    # keras_nlp has no public writer of pretraining heads (yet): this uses
-    # the one of its checkpoint converters.
-    from keras_nlp.conversion import pretraining_heads
-    from keras_nlp.encoders import preset
-
-    def heads(directory):
-        entry = pretraining_heads.save(
-            directory, model.masked_lm, model.next_sentence_dense
-        )
-        return {pretraining_heads.HEADS_KEY: entry}
-
-    preset.save_preset(
-        model.encoder, path, tokenizer, overwrite=True, extras=heads
-    )
+    model.save_to_preset(path, tokenizer, overwrite=True)
 
 
 def save_weights(model, path):

@@ -239,6 +239,36 @@ class BertPretrainer(Task):
             model.next_sentence_dense.set_weights(next_sentence.get_weights())
         return model
 
+    def save_to_preset(self, path, tokenizer=None, overwrite=False):
+        """Writes the encoder and both pretraining heads to a preset.
+
+        The preset is the encoder's (see
+        `keras_nlp.encoders.BertEncoder.save_to_preset`) plus the heads in
+        `pretraining_heads.npz`, the file the checkpoint converters write,
+        so that `BertPretrainer.from_preset(path)` continues pretraining
+        with the trained heads, and every encoder or task-model
+        `from_preset` loads the encoder alone.
+
+        Args:
+            path: str. The directory to write; created if missing. It must
+                be empty unless `overwrite=True`.
+            tokenizer: optional keras_nlp tokenizer whose vocabulary and
+                settings are written beside the weights.
+            overwrite: bool. Whether to replace an existing preset, as a
+                whole. Defaults to `False`.
+        """
+        from keras_nlp.conversion import pretraining_heads
+
+        def heads(directory):
+            entry = pretraining_heads.save(
+                directory, self.masked_lm, self.next_sentence_dense
+            )
+            return {pretraining_heads.HEADS_KEY: entry}
+
+        preset.save_preset(
+            self.encoder, path, tokenizer, overwrite, extras=heads
+        )
+
     def compile(
         self,
         optimizer="auto",

@@ -218,6 +218,30 @@ class BertPretrainerTest(TestCase):
             atol=1e-6,
         )
 
+    @parameterized.named_parameters(("bert", "bert"), ("albert", "albert"))
+    def test_save_to_preset_round_trip(self, kind):
+        model = BertPretrainer(task_models.tiny_encoder(kind))
+        numpy_bert.randomize_weights(model, seed=4)
+        path = os.path.join(self.get_temp_dir(), f"preset_{kind}")
+        model.save_to_preset(path)
+        restored = BertPretrainer.from_preset(path)
+        inputs = _inputs()
+        expected, actual = model(inputs), restored(inputs)
+        for name in ("mlm_logits", "next_sentence_logits"):
+            self.assertAllClose(actual[name], expected[name], atol=0)
+        table = restored.encoder.get_embedding_table()
+        self.assertIs(restored.masked_lm.embedding_table, table)
+        # The encoder alone loads from the same preset.
+        encoder = type(model.encoder).from_preset(path)
+        self.assertAllClose(
+            encoder(task_models.encoder_inputs(2))["pooled_output"],
+            model.encoder(task_models.encoder_inputs(2))["pooled_output"],
+            atol=0,
+        )
+        with self.assertRaisesRegex(ValueError, "overwrite=True"):
+            model.save_to_preset(path)
+        model.save_to_preset(path, overwrite=True)
+
     def test_without_next_sentence(self):
         model = BertPretrainer(task_models.tiny_encoder(), next_sentence=False)
         outputs = model(_inputs())
