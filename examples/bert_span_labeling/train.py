@@ -371,11 +371,15 @@ def main(_):
     )
 
     if pretrained:
+        encoder = keras_nlp.encoders.from_preset(FLAGS.preset)
+        # The preset loaders refuse a vocabulary of the wrong size; a
+        # `--vocab_file` is checked against the encoder here.
         tokenizer = presets.load_tokenizer(
-            FLAGS.preset, FLAGS.vocab_file, FLAGS.lowercase
+            FLAGS.preset,
+            FLAGS.vocab_file,
+            FLAGS.lowercase,
+            vocab_size=encoder.vocab_size,
         )
-        encoder = presets.load_encoder(FLAGS.preset)
-        presets.check_vocabulary(tokenizer, encoder, FLAGS.preset)
         if FLAGS.sequence_length > encoder.max_sequence_length:
             raise ValueError(
                 f"`--sequence_length` ({FLAGS.sequence_length}) exceeds the "
