@@ -128,7 +128,7 @@ def make_tokenizer(documents, output_dir, vocab_size):
     return tokenizer
 
 
-def make_encoder(tokenizer, dtype_policy):
+def make_encoder(tokenizer):
     """A new AlbertEncoder of the flags' size (without --preset)."""
     return keras_nlp.encoders.AlbertEncoder(
         vocab_size=tokenizer.vocab_size(),

@@ -97,7 +97,7 @@ def make_tokenizer(documents, output_dir, vocab_size):
     )
 
 
-def make_encoder(tokenizer, dtype_policy):
+def make_encoder(tokenizer):
     """A new BertEncoder of the flags' size (without --preset)."""
     return keras_nlp.encoders.BertEncoder(
         vocab_size=tokenizer.vocab_size(),

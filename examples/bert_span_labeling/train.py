@@ -101,18 +101,7 @@ flags.DEFINE_string(
     "randomly initialized BERT (see --hidden_size etc.) with a WordPiece "
     "vocabulary learned from the training text.",
 )
-flags.DEFINE_string(
-    "vocab_file",
-    None,
-    "The preset's vocabulary (vocab.txt or a SentencePiece .model), if it "
-    "is not inside --preset.",
-)
-flags.DEFINE_bool(
-    "lowercase",
-    None,
-    "Whether a WordPiece vocabulary outside a keras_nlp preset is "
-    "lower-cased (uncased models). Default: from the preset, else True.",
-)
+presets.define_vocabulary_flags()
 flags.DEFINE_integer(
     "sequence_length",
     64,

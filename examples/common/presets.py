@@ -17,7 +17,25 @@
 import json
 import os
 
+from absl import flags
+
 import keras_nlp
+
+
+def define_vocabulary_flags():
+    """Defines `--vocab_file` and `--lowercase`, read by `load_tokenizer`."""
+    flags.DEFINE_string(
+        "vocab_file",
+        None,
+        "The preset's vocabulary (vocab.txt or a SentencePiece .model), if "
+        "it is not inside --preset.",
+    )
+    flags.DEFINE_bool(
+        "lowercase",
+        None,
+        "Whether a WordPiece vocabulary outside a keras_nlp preset is "
+        "lower-cased (uncased models). Default: from the preset, else True.",
+    )
 
 
 def preset_class_name(preset):

@@ -654,7 +654,7 @@ def run(
         make_tokenizer: callable `(documents, output_dir, vocab_size) ->
             tokenizer`; learns or loads the vocabulary. `vocab_size` is
             the `--preset` encoder's, else None.
-        make_encoder: callable `(tokenizer, dtype_policy) -> encoder`,
+        make_encoder: callable `(tokenizer) -> encoder`,
             called in the strategy's scope without `--preset`.
         pair_task: the segment-pair task that the bool flag of the same
             name switches on (see `define_flags`).
@@ -717,7 +717,7 @@ def run(
     else:
         tokenizer = make_tokenizer(documents, output_dir, None)
         with strategy.scope():
-            encoder = make_encoder(tokenizer, policy)
+            encoder = make_encoder(tokenizer)
             model = Pretrainer(encoder, next_sentence=next_sentence)
     if describe_encoder is not None:
         describe_encoder(encoder)
