@@ -19,6 +19,7 @@ import keras
 from keras_nlp.encoders import argument_checks
 from keras_nlp.encoders.encoder import Encoder
 from keras_nlp.layers import layer_utils
+from keras_nlp.layers.dropout import Dropout
 from keras_nlp.layers.on_device_embedding import OnDeviceEmbedding
 from keras_nlp.layers.position_embedding import PositionEmbedding
 from keras_nlp.layers.self_attention_mask import SelfAttentionMask
@@ -180,7 +181,7 @@ class AlbertEncoder(Encoder):
         self.embeddings_layer_norm = keras.layers.LayerNormalization(
             epsilon=norm_epsilon, dtype=dtype, name="embeddings_layer_norm"
         )
-        self.embeddings_dropout = keras.layers.Dropout(
+        self.embeddings_dropout = Dropout(
             output_dropout, dtype=dtype, name="embeddings_dropout"
         )
         # ALBERT checkpoints always hold the projection, even when

@@ -20,6 +20,7 @@ import keras
 from keras import ops
 
 from keras_nlp.layers import layer_utils
+from keras_nlp.layers.dropout import Dropout
 
 # Score given to masked-out keys before the softmax. Far below any real
 # score, yet finite in float16 (whose largest magnitude is 65504).
@@ -324,12 +325,12 @@ class TransformerEncoder(keras.layers.Layer):
         self.attention_output_dense.build(
             (batch_size, sequence_length, num_heads, head_dim)
         )
-        self._attention_probabilities_dropout = keras.layers.Dropout(
+        self._attention_probabilities_dropout = Dropout(
             self.attention_dropout,
             dtype=self.dtype_policy,
             name="attention_probabilities_dropout",
         )
-        self._self_attention_dropout = keras.layers.Dropout(
+        self._self_attention_dropout = Dropout(
             self.output_dropout,
             dtype=self.dtype_policy,
             name="self_attention_dropout",
@@ -350,7 +351,7 @@ class TransformerEncoder(keras.layers.Layer):
             **self._dense_arguments(self.kernel_initializer),
         )
         self.intermediate_dense.build(data_shape)
-        self._inner_dropout_layer = keras.layers.Dropout(
+        self._inner_dropout_layer = Dropout(
             self.inner_dropout,
             dtype=self.dtype_policy,
             name="inner_dropout",
@@ -361,7 +362,7 @@ class TransformerEncoder(keras.layers.Layer):
             **self._dense_arguments(self.kernel_initializer),
         )
         self.output_dense.build((batch_size, sequence_length, self.inner_dim))
-        self._output_dropout_layer = keras.layers.Dropout(
+        self._output_dropout_layer = Dropout(
             self.output_dropout,
             dtype=self.dtype_policy,
             name="output_dropout",
@@ -509,12 +510,18 @@ class TransformerEncoder(keras.layers.Layer):
                 attended[:, :, None], inputs, ops.cast(0, inputs.dtype)
             )
         # (batch, length, heads, head_dim)
-        query = _project_heads(self.query_dense, queries, num_heads, head_dim)
+        # The query is scaled by 1/sqrt(head_dim) before the scores (which
+        # keeps float16 scores in range), through its kernel and bias: a
+        # multiplication of the weights instead of the activations.
+        query = _project_heads(
+            self.query_dense,
+            queries,
+            num_heads,
+            head_dim,
+            scale=1.0 / math.sqrt(head_dim),
+        )
         key = _project_heads(self.key_dense, inputs, num_heads, head_dim)
         value = _project_heads(self.value_dense, inputs, num_heads, head_dim)
-        # Scaling the query first keeps float16 scores in range.
-        scale = ops.cast(1.0 / math.sqrt(head_dim), query.dtype)
-        query = ops.multiply(query, scale)
         # (batch, heads, query_length, key_length)
         attention_scores = ops.einsum("abcd,aecd->acbe", query, key)
         attention_scores = ops.cast(attention_scores, "float32")
@@ -537,24 +544,34 @@ class TransformerEncoder(keras.layers.Layer):
         return _merge_heads(self.attention_output_dense, context)
 
 
-def _project_heads(layer, inputs, num_heads, head_dim):
-    """`layer(inputs)` for an `"abc,cde->abde"` head projection.
+def _project_heads(layer, inputs, num_heads, head_dim, scale=None):
+    """`layer(inputs)` (times `scale`, if given) for an `"abc,cde->abde"`
+    head projection.
 
     Computed as one 2D matmul of all positions with the kernel flattened
     to `(hidden, heads * head_dim)` plus the bias, which TensorFlow fuses
     into one oneDNN kernel (`EinsumDense` runs an einsum and a separate
-    bias addition). `layer.kernel` includes a LoRA update when one is
-    enabled; a quantized layer is simply called.
+    bias addition). `ops.add` (not `+`) adds the bias, so that TensorFlow
+    gets a `BiasAdd`, whose gradient is a fast row sum. `scale` multiplies
+    the kernel and bias, not the larger outputs. `layer.kernel` includes a
+    LoRA update when one is enabled; a quantized layer is simply called.
     """
     if layer.quantization_mode is not None:
-        return layer(inputs)
+        outputs = layer(inputs)
+        if scale is not None:
+            outputs = ops.multiply(outputs, ops.cast(scale, outputs.dtype))
+        return outputs
     shape = ops.shape(inputs)
     kernel = ops.cast(layer.kernel, layer.compute_dtype)
     kernel = ops.reshape(kernel, (-1, num_heads * head_dim))
+    if scale is not None:
+        kernel = ops.multiply(kernel, ops.cast(scale, kernel.dtype))
     outputs = ops.matmul(ops.reshape(inputs, (-1, shape[-1])), kernel)
     if layer.bias is not None:
-        bias = ops.cast(layer.bias, layer.compute_dtype)
-        outputs = outputs + ops.reshape(bias, (-1,))
+        bias = ops.reshape(ops.cast(layer.bias, layer.compute_dtype), (-1,))
+        if scale is not None:
+            bias = ops.multiply(bias, ops.cast(scale, bias.dtype))
+        outputs = ops.add(outputs, bias)
     return ops.reshape(outputs, (shape[0], shape[1], num_heads, head_dim))
 
 
@@ -571,7 +588,7 @@ def _merge_heads(layer, context):
         ops.reshape(context, (-1, shape[2] * shape[3])), kernel
     )
     if layer.bias is not None:
-        outputs = outputs + ops.cast(layer.bias, layer.compute_dtype)
+        outputs = ops.add(outputs, ops.cast(layer.bias, layer.compute_dtype))
     return ops.reshape(outputs, (shape[0], shape[1], hidden_size))
 
 

@@ -18,6 +18,7 @@ import keras
 
 from keras_nlp.encoders import argument_checks
 from keras_nlp.layers import layer_utils
+from keras_nlp.layers.dropout import Dropout
 from keras_nlp.models import task
 from keras_nlp.models.task import Task
 
@@ -103,7 +104,7 @@ class BertClassifier(Task):
 
         # === Layers ===
         self.encoder = encoder
-        self.output_dropout = keras.layers.Dropout(
+        self.output_dropout = Dropout(
             dropout, dtype=dtype, name="output_dropout"
         )
         self.output_dense = keras.layers.Dense(
