@@ -20,6 +20,7 @@ from keras_nlp.encoders import argument_checks
 from keras_nlp.encoders.encoder import Encoder
 from keras_nlp.layers import layer_utils
 from keras_nlp.layers.dropout import Dropout
+from keras_nlp.layers.layer_normalization import LayerNormalization
 from keras_nlp.layers.on_device_embedding import OnDeviceEmbedding
 from keras_nlp.layers.position_embedding import PositionEmbedding
 from keras_nlp.layers.self_attention_mask import SelfAttentionMask
@@ -211,7 +212,7 @@ class BertEncoder(Encoder):
             dtype=dtype,
             name="type_embeddings",
         )
-        self.embeddings_layer_norm = keras.layers.LayerNormalization(
+        self.embeddings_layer_norm = LayerNormalization(
             epsilon=norm_epsilon, dtype=dtype, name="embeddings_layer_norm"
         )
         self.embeddings_dropout = Dropout(

@@ -18,6 +18,7 @@ import keras
 from keras import ops
 
 from keras_nlp.layers import layer_utils
+from keras_nlp.layers.layer_normalization import LayerNormalization
 
 OUTPUTS = ("logits", "predictions")
 
@@ -219,7 +220,7 @@ class MaskedLM(keras.layers.Layer):
             name="dense",
         )
         self.dense.build(sequence_output_shape)
-        self.layer_norm = keras.layers.LayerNormalization(
+        self.layer_norm = LayerNormalization(
             epsilon=1e-12, dtype=self.dtype_policy, name="layer_norm"
         )
         self.layer_norm.build(

@@ -21,6 +21,7 @@ from keras import ops
 
 from keras_nlp.layers import layer_utils
 from keras_nlp.layers.dropout import Dropout
+from keras_nlp.layers.layer_normalization import LayerNormalization
 
 # Score given to masked-out keys before the softmax. Far below any real
 # score, yet finite in float16 (whose largest magnitude is 65504).
@@ -335,9 +336,9 @@ class TransformerEncoder(keras.layers.Layer):
             dtype=self.dtype_policy,
             name="self_attention_dropout",
         )
-        # Keras' LayerNormalization computes in float32 under mixed
-        # precision and returns the compute dtype.
-        self.self_attention_layer_norm = keras.layers.LayerNormalization(
+        # The layer normalizations compute in float32 under mixed
+        # precision and return the compute dtype.
+        self.self_attention_layer_norm = LayerNormalization(
             epsilon=self.norm_epsilon,
             dtype=self.dtype_policy,
             name="self_attention_layer_norm",
@@ -367,7 +368,7 @@ class TransformerEncoder(keras.layers.Layer):
             dtype=self.dtype_policy,
             name="output_dropout",
         )
-        self.output_layer_norm = keras.layers.LayerNormalization(
+        self.output_layer_norm = LayerNormalization(
             epsilon=self.norm_epsilon,
             dtype=self.dtype_policy,
             name="output_layer_norm",
