@@ -21,11 +21,15 @@ from keras import ops
 
 from keras_nlp.layers import layer_utils
 from keras_nlp.layers.dropout import Dropout
+from keras_nlp.layers.gelu_approximate import gelu_approximate
 from keras_nlp.layers.layer_normalization import LayerNormalization
 
 # Score given to masked-out keys before the softmax. Far below any real
 # score, yet finite in float16 (whose largest magnitude is 65504).
 _LARGE_NEGATIVE = -3.0e4
+# The inner activations that `_activate` runs in float32 when training in
+# half precision.
+_GELUS = (keras.activations.gelu, gelu_approximate)
 
 
 @keras.saving.register_keras_serializable(package="keras_nlp")
@@ -411,7 +415,7 @@ class TransformerEncoder(keras.layers.Layer):
         if self.norm_first:
             attention_output = self.output_layer_norm(attention_output)
         inner_output = self.intermediate_dense(attention_output)
-        inner_output = self.inner_activation(inner_output)
+        inner_output = self._activate(inner_output, training)
         inner_output = self._inner_dropout_layer(
             inner_output, training=training
         )
@@ -480,6 +484,27 @@ class TransformerEncoder(keras.layers.Layer):
             }
         )
         return config
+
+    def _activate(self, inner_output, training):
+        """The inner activation; a GELU in float32 when training in half
+        precision.
+
+        A GELU is a chain of element-wise operations, each several times
+        slower on bfloat16 tensors than on float32 ones with TensorFlow's
+        CPU kernels (at inference it is fused with its matmul instead).
+        In float32 a `mixed_bfloat16` training step at BERT-Base width took
+        9% less time (4 layers, one thread: 1002 -> 906 ms of CPU time),
+        and the activation is more precise.
+        """
+        if (
+            training
+            and self.compute_dtype in ("bfloat16", "float16")
+            and self.inner_activation in _GELUS
+            and keras.config.backend() != "torch"
+        ):
+            outputs = self.inner_activation(ops.cast(inner_output, "float32"))
+            return ops.cast(outputs, self.compute_dtype)
+        return self.inner_activation(inner_output)
 
     def _dense_arguments(self, kernel_initializer):
         """Arguments shared by every dense sublayer."""

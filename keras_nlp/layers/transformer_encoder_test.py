@@ -516,6 +516,48 @@ class TransformerEncoderTest(TestCase):
         outputs = layer([data * 100.0, mask])
         self.assertTrue(np.all(np.isfinite(ops.convert_to_numpy(outputs))))
 
+    @parameterized.named_parameters(
+        ("gelu", "gelu", False), ("relu", "relu", True)
+    )
+    def test_mixed_precision_training(self, activation, same_as_inference):
+        # Training in half precision runs a GELU in float32 (its bfloat16
+        # element-wise kernels are slow); other activations, and
+        # inference, stay in the compute dtype.
+        data, mask = _data(), _attention_mask()
+        reference_layer = TransformerEncoder(
+            NUM_HEADS, INNER_DIM, inner_activation=activation
+        )
+        reference_layer([data, mask])
+        _randomize_weights(reference_layer)
+        reference = reference_layer([data, mask])
+        keras.config.set_dtype_policy("mixed_bfloat16")
+        layer = TransformerEncoder(
+            NUM_HEADS, INNER_DIM, inner_activation=activation
+        )
+        layer([data, mask])
+        layer.set_weights(reference_layer.get_weights())
+        training = layer([data, mask], training=True)
+        inference = layer([data, mask], training=False)
+        self.assertEqual(
+            keras.backend.standardize_dtype(training.dtype), "bfloat16"
+        )
+        training = ops.convert_to_numpy(ops.cast(training, "float32"))
+        inference = ops.convert_to_numpy(ops.cast(inference, "float32"))
+        self.assertAllClose(training, reference, atol=1e-1, rtol=0)
+        if same_as_inference or keras.config.backend() == "torch":
+            np.testing.assert_array_equal(training, inference)
+        else:
+            self.assertFalse(np.array_equal(training, inference))
+        # A fit step trains through the float32 activation.
+        inputs = keras.Input(shape=(SEQUENCE_LENGTH, HIDDEN_SIZE))
+        model = keras.Model(inputs, layer(inputs))
+        model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+        before = ops.convert_to_numpy(layer.intermediate_dense.kernel)
+        loss = model.train_on_batch(data, np.zeros_like(data))
+        self.assertTrue(np.isfinite(float(np.asarray(loss))))
+        after = ops.convert_to_numpy(layer.intermediate_dense.kernel)
+        self.assertGreater(np.abs(after - before).max(), 0)
+
     def test_error_hidden_size_not_divisible(self):
         layer = TransformerEncoder(num_attention_heads=3, inner_dim=INNER_DIM)
         with self.assertRaisesRegex(ValueError, "divisible by"):
