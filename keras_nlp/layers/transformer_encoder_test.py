@@ -517,11 +517,13 @@ class TransformerEncoderTest(TestCase):
         self.assertTrue(np.all(np.isfinite(ops.convert_to_numpy(outputs))))
 
     @parameterized.named_parameters(
-        ("gelu", "gelu", False), ("relu", "relu", True)
+        ("gelu", "gelu", False),
+        ("gelu_approximate", "keras_nlp>gelu_approximate", True),
+        ("relu", "relu", True),
     )
     def test_mixed_precision_training(self, activation, same_as_inference):
-        # Training in half precision runs a GELU in float32 (its bfloat16
-        # element-wise kernels are slow); other activations, and
+        # Training in half precision runs the exact GELU in float32 (its
+        # bfloat16 element-wise kernels are slow); other activations, and
         # inference, stay in the compute dtype.
         data, mask = _data(), _attention_mask()
         reference_layer = TransformerEncoder(
@@ -548,15 +550,21 @@ class TransformerEncoderTest(TestCase):
             np.testing.assert_array_equal(training, inference)
         else:
             self.assertFalse(np.array_equal(training, inference))
-        # A fit step trains through the float32 activation.
-        inputs = keras.Input(shape=(SEQUENCE_LENGTH, HIDDEN_SIZE))
-        model = keras.Model(inputs, layer(inputs))
-        model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
-        before = ops.convert_to_numpy(layer.intermediate_dense.kernel)
-        loss = model.train_on_batch(data, np.zeros_like(data))
-        self.assertTrue(np.isfinite(float(np.asarray(loss))))
-        after = ops.convert_to_numpy(layer.intermediate_dense.kernel)
-        self.assertGreater(np.abs(after - before).max(), 0)
+        # One SGD step moves the weights as in float32: the gradient of
+        # the activation is right.
+        updates = []
+        for model_layer in (reference_layer, layer):
+            inputs = keras.Input(shape=(SEQUENCE_LENGTH, HIDDEN_SIZE))
+            model = keras.Model(inputs, model_layer(inputs))
+            model.compile(optimizer=keras.optimizers.SGD(1.0), loss="mse")
+            kernel = model_layer.intermediate_dense.kernel
+            before = ops.convert_to_numpy(kernel)
+            loss = model.train_on_batch(data, np.zeros_like(data))
+            self.assertTrue(np.isfinite(float(np.asarray(loss))))
+            updates.append(ops.convert_to_numpy(kernel) - before)
+        scale = np.abs(updates[0]).max()
+        self.assertGreater(scale, 0)
+        self.assertAllClose(updates[1], updates[0], atol=0.05 * scale, rtol=0)
 
     def test_error_hidden_size_not_divisible(self):
         layer = TransformerEncoder(num_attention_heads=3, inner_dim=INNER_DIM)
