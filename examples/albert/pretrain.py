@@ -130,15 +130,11 @@ def make_tokenizer(documents, output_dir, vocab_size):
 
 def make_encoder(tokenizer):
     """A new AlbertEncoder of the flags' size (without --preset)."""
-    return keras_nlp.encoders.AlbertEncoder(
-        vocab_size=tokenizer.vocab_size(),
+    return presets.new_encoder(
+        keras_nlp.encoders.AlbertEncoder,
+        tokenizer,
+        FLAGS.max_sequence_length or FLAGS.sequence_length,
         embedding_width=FLAGS.embedding_width,
-        hidden_size=FLAGS.hidden_size,
-        num_layers=FLAGS.num_layers,
-        num_attention_heads=FLAGS.num_attention_heads,
-        inner_dim=FLAGS.inner_dim,
-        max_sequence_length=FLAGS.max_sequence_length or FLAGS.sequence_length,
-        type_vocab_size=2,
     )
 
 

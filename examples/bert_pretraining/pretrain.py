@@ -99,14 +99,10 @@ def make_tokenizer(documents, output_dir, vocab_size):
 
 def make_encoder(tokenizer):
     """A new BertEncoder of the flags' size (without --preset)."""
-    return keras_nlp.encoders.BertEncoder(
-        vocab_size=tokenizer.vocab_size(),
-        hidden_size=FLAGS.hidden_size,
-        num_layers=FLAGS.num_layers,
-        num_attention_heads=FLAGS.num_attention_heads,
-        inner_dim=FLAGS.inner_dim,
-        max_sequence_length=FLAGS.max_sequence_length or FLAGS.sequence_length,
-        type_vocab_size=2,
+    return presets.new_encoder(
+        keras_nlp.encoders.BertEncoder,
+        tokenizer,
+        FLAGS.max_sequence_length or FLAGS.sequence_length,
     )
 
 

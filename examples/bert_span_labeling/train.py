@@ -381,14 +381,8 @@ def main(_):
         tokenizer = learn_tokenizer(
             train_examples, FLAGS.vocab_size, FLAGS.output_dir
         )
-        encoder = keras_nlp.encoders.BertEncoder(
-            vocab_size=tokenizer.vocab_size(),
-            hidden_size=FLAGS.hidden_size,
-            num_layers=FLAGS.num_layers,
-            num_attention_heads=FLAGS.num_attention_heads,
-            inner_dim=FLAGS.inner_dim,
-            max_sequence_length=FLAGS.sequence_length,
-            type_vocab_size=2,
+        encoder = presets.new_encoder(
+            keras_nlp.encoders.BertEncoder, tokenizer, FLAGS.sequence_length
         )
 
     _, train_features = featurize(

@@ -38,6 +38,24 @@ def define_vocabulary_flags():
     )
 
 
+def new_encoder(encoder_class, tokenizer, max_sequence_length, **kwargs):
+    """A new `encoder_class` (without --preset) sized by the flags
+    `--hidden_size`, `--num_layers`, `--num_attention_heads` and
+    `--inner_dim`, with the tokenizer's vocabulary size; `kwargs` adds
+    encoder arguments (ALBERT's `embedding_width`)."""
+    size = flags.FLAGS
+    return encoder_class(
+        vocab_size=tokenizer.vocab_size(),
+        hidden_size=size.hidden_size,
+        num_layers=size.num_layers,
+        num_attention_heads=size.num_attention_heads,
+        inner_dim=size.inner_dim,
+        max_sequence_length=max_sequence_length,
+        type_vocab_size=2,
+        **kwargs,
+    )
+
+
 def preset_class_name(preset):
     """The `class_name` of a keras_nlp preset's `config.json`, or None."""
     path = os.path.join(preset, "config.json")
