@@ -12,7 +12,7 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Tests for the `Dropout` that draws one random integer per two elements."""
+"""Tests for the `Dropout` whose random bits are hashed."""
 
 import keras
 import numpy as np
@@ -72,6 +72,30 @@ class DropoutTest(TestCase):
         # Rate 0.5: the low and high 16 bits split at 32768 and 0.
         for part in (dropped[:, :32], dropped[:, 32:]):
             self.assertAlmostEqual(part.mean(), 0.5, delta=5e-3)
+
+    def test_rows_do_not_repeat_each_other_shifted(self):
+        # Each row's words hash one random key per row. Had they hashed
+        # key + column, two rows whose keys differ by less than the width
+        # would repeat each other's decisions shifted by that difference
+        # (about 64 such pairs among these rows). At rate 0.5 the low half
+        # of a row is 64 random bits; any 48 consecutive of them, taken at
+        # any of the 17 offsets of any row, occur only once (the chance of
+        # a repeat among independent bits is about 0.002).
+        dropped = (
+            ops.convert_to_numpy(
+                Dropout(0.5, seed=11)(_inputs((65536, 128)), training=True)
+            )
+            == 0
+        )
+        low = dropped[:, :64].astype("uint64")
+        words = (low << np.arange(64, dtype="uint64")).sum(
+            axis=1, dtype="uint64"
+        )
+        mask = np.uint64((1 << 48) - 1)
+        windows = np.concatenate(
+            [(words >> np.uint64(shift)) & mask for shift in range(17)]
+        )
+        self.assertEqual(len(np.unique(windows)), len(windows))
 
     def test_new_mask_each_call_and_reproducible_from_the_seed(self):
         inputs = _inputs((64, 128))
