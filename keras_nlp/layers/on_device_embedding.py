@@ -114,6 +114,9 @@ class OnDeviceEmbedding(keras.layers.Layer):
         self.scale_factor = (
             None if scale_factor is None else float(scale_factor)
         )
+        # `call` casts what it reads from the table itself (as
+        # `keras.layers.Embedding` does).
+        self.autocast = False
 
     def build(self, inputs_shape):
         if self.quantization_mode is not None:
@@ -137,15 +140,20 @@ class OnDeviceEmbedding(keras.layers.Layer):
             "table; fix the ids or build the layer with a larger "
             "`vocab_size`.",
         )
-        table = ops.cast(self.embeddings, self.compute_dtype)
         ids, valid = _valid_ids(inputs, self.vocab_size)
         if self.use_one_hot:
             one_hot = ops.one_hot(
                 ids, self.vocab_size, dtype=self.compute_dtype
             )
+            table = ops.cast(self.embeddings, self.compute_dtype)
             outputs = ops.matmul(one_hot, table)
         else:
-            outputs = ops.take(table, ids, axis=0)
+            # The rows are looked up in the float32 table and then cast,
+            # rather than the whole table cast first (`autocast` is off):
+            # the same values, from a cast of batch x length rows instead
+            # of the vocabulary's (30,522 for BERT) each step.
+            outputs = ops.take(self.embeddings, ids, axis=0)
+            outputs = ops.cast(outputs, self.compute_dtype)
         outputs = _nan_where_invalid(outputs, valid)
         if self.scale_factor is not None:
             outputs = outputs * ops.cast(self.scale_factor, self.compute_dtype)
