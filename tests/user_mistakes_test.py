@@ -401,7 +401,7 @@ CASES = [
         "embedding_float_ids",
         lambda t: layers.OnDeviceEmbedding(10, 4)(np.array([[1.0, 2.0]])),
         ValueError,
-        "inputs.dtype=float32",
+        "inputs.dtype=float64",
     ),
     (
         "position_zero_length",
