@@ -71,12 +71,10 @@ class Dropout(keras.layers.Dropout):
         length = shape[-1]
         half = (length + 1) // 2
         # Two random 32-bit keys per row; each 32-bit word of the row is a
-        # hash of the hashed column number mixed with the keys. The hash is
-        # a few integer operations that XLA fuses into the comparisons
-        # below, where its random-number generator costs about 5 ns per
-        # number on CPU. Hashing the column number keeps two rows from
-        # repeating each other's bits shifted by some columns (as key +
-        # column would), and the second key keeps two rows of a large
+        # hash of the hashed column number mixed with the keys (the class
+        # docstring says why a hash). Hashing the column number keeps two
+        # rows from repeating each other's bits shifted by some columns (as
+        # key + column would), and the second key keeps two rows of a large
         # tensor from sharing one key (among 2**16 rows, two would share a
         # 32-bit key half of the time).
         keys = keras.random.randint(

@@ -17,6 +17,8 @@
 import keras
 from keras import ops
 
+from keras_nlp.layers import layer_utils
+
 
 @keras.saving.register_keras_serializable(package="keras_nlp")
 class LayerNormalization(keras.layers.LayerNormalization):
@@ -71,10 +73,7 @@ def _layer_norm(inputs, gamma, beta, epsilon):
         outputs = normalized * gamma + beta
 
         def backward(*args, upstream=None):
-            # TensorFlow and JAX pass the output gradient positionally,
-            # Keras' PyTorch backend as `upstream`.
-            if upstream is None:
-                upstream = args[0]
+            upstream = layer_utils.upstream_gradient(args, upstream)
             sum_axes = tuple(range(len(upstream.shape) - 1))
             dbeta = ops.sum(upstream, axis=sum_axes)
             dgamma = ops.sum(upstream * normalized, axis=sum_axes)

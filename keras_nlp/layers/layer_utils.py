@@ -206,6 +206,13 @@ def split_mask_argument(layer_name, mask_name, inputs, mask, required=False):
     return inputs, mask
 
 
+def upstream_gradient(args, upstream):
+    """The output gradient given to an `ops.custom_gradient` backward
+    function: TensorFlow and JAX pass it positionally, Keras' PyTorch
+    backend as `upstream`."""
+    return args[0] if upstream is None else upstream
+
+
 def _is_shape(value):
     """Whether `value` is one shape (not a list of shapes or tensors)."""
     return all(dim is None or isinstance(dim, int) for dim in value)

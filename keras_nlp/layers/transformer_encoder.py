@@ -583,9 +583,7 @@ def _gelu_in_float32(inputs):
         cdf = ops.cast(cdf, x.dtype)
 
         def backward(*args, upstream=None):
-            # TensorFlow and JAX pass the output gradient positionally.
-            if upstream is None:
-                upstream = args[0]
+            upstream = layer_utils.upstream_gradient(args, upstream)
             x32 = ops.cast(x, "float32")
             density = ops.exp(ops.square(x32) * -0.5) / math.sqrt(2 * math.pi)
             derivative = ops.cast(cdf, "float32") + x32 * density
